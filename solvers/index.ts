@@ -1,0 +1,9 @@
+/**
+ * optlayers/solvers: float64 numerical engines with no TensorFlow.js dependency.
+ */
+export * from './errors.js';
+export * from './status.js';
+export * from './sparse/index.js';
+export * from './cone_program.js';
+export * from './scs/index.js';
+export * from './init.js';

@@ -1,0 +1,11 @@
+import { initSolvers } from '../solvers/init.js';
+import { selectBackend, type BackendChoice, type BackendName } from './backend.js';
+
+/**
+ * One call to get ready: picks the tfjs backend (see `selectBackend`) and loads
+ * the solver WASM modules. Returns the backend choice so callers can report it.
+ */
+export async function init(options: { backend?: BackendName } = {}): Promise<BackendChoice> {
+  const [choice] = await Promise.all([selectBackend(options.backend), initSolvers()]);
+  return choice;
+}
