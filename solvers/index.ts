@@ -7,3 +7,5 @@ export * from './sparse/index.js';
 export * from './cone_program.js';
 export * from './scs/index.js';
 export * from './init.js';
+export * from './linalg/index.js';
+export * from './qp/index.js';

@@ -5,3 +5,7 @@ export * from '../solvers/errors.js';
 export { init } from './init.js';
 export { selectBackend, currentBackend, BACKEND_ENV_VAR, type BackendChoice, type BackendName } from './backend.js';
 export { registerLayer, SERIALIZATION_PACKAGE } from './serialization.js';
+export * from './deq/index.js';
+export * from './mondeq/index.js';
+export * from './icnn/index.js';
+export * from './stable/index.js';

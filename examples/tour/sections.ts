@@ -1,7 +1,10 @@
+import { deqSection } from './deq_section.js';
+import { stableSection } from './stable_section.js';
+
 /** One step of the `npm start` tour. */
 export interface TourSection {
   readonly title: string;
   run(): Promise<void>;
 }
 
-export const tourSections: TourSection[] = [];
+export const tourSections: TourSection[] = [deqSection, stableSection];

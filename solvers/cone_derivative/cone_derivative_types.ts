@@ -21,10 +21,23 @@ export interface ConeDerivativeOptions {
   method?: 'auto' | 'dense' | 'iterative';
   /** Relative residual tolerance of the iterative method. */
   tol?: number;
-  /** Iteration limit of the iterative method. */
+  /** Iteration limit of the iterative method (0: automatic). */
   maxIters?: number;
   /** Largest system size (n + m + 1) solved densely under 'auto'. */
   denseLimit?: number;
+  /** GMRES restart length of the iterative method (0: automatic). */
+  restart?: number;
+  /** Largest acceptable final relative residual of a linear solve; beyond it the solve throws `SolverError`. */
+  acceptResidual?: number;
+}
+
+/** How one linear solve with M or M' went (the residual is recomputed from scratch). */
+export interface LinearSolveReport {
+  readonly method: 'dense' | 'iterative' | 'least-squares';
+  /** Krylov iterations, or LU refinement steps for the dense method. */
+  readonly iterations: number;
+  /** |M r - rhs| / |rhs| of the returned solution. */
+  readonly relativeResidual: number;
 }
 
 /**
@@ -33,6 +46,18 @@ export interface ConeDerivativeOptions {
  * reuse it.
  */
 export interface ConeProgramDerivative {
+  /** Size n + m + 1 of the linear system. */
+  readonly size: number;
+  /** The linear solver in use. */
+  readonly method: 'dense' | 'iterative';
+  /**
+   * 'ok', or 'singular' when the dense factorization found M numerically
+   * singular (a degenerate solution: the derivative is not unique); solves then
+   * return the minimum-norm least-squares solution (LSQR).
+   */
+  readonly status: 'ok' | 'singular';
+  /** Report of the most recent adjoint or forward solve (undefined before the first). */
+  readonly lastSolve: LinearSolveReport | undefined;
   /** Adjoint (vector-Jacobian product): dl/d(x, y, s) -> dl/d(A, b, c). */
   adjoint(g: SolutionPerturbation): DataPerturbation;
   /** Forward (Jacobian-vector product): d(A, b, c) -> d(x, y, s). */

@@ -36,6 +36,25 @@ export interface QpOptions {
   tol?: number;
   /** Iteration limit per example. */
   maxIters?: number;
+  /** An example that stops short of `tol` but within this scaled residual is reported `optimal_inaccurate`. */
+  tolInaccurate?: number;
+  /** Tolerance of the normalized infeasibility/unboundedness certificates (Farkas residuals). */
+  tolInfeas?: number;
+  /** Static regularization delta of the KKT factorization, relative to the largest diagonal entry. */
+  regularization?: number;
+  /** Maximum iterative-refinement steps per linear solve (undoes the regularization). */
+  refinementSteps?: number;
+  /** Fraction of the step to the boundary of the positive orthant taken each iteration, in (0, 1). */
+  stepFraction?: number;
+  /**
+   * Threads solving the batch: the calling thread plus `threads - 1` Node
+   * worker threads (persistent, shared-memory, work-stealing; results are
+   * identical to one thread). 1 = single-threaded; 0 (default) = automatic:
+   * min(available cores, 4) when the batch is large enough to repay the
+   * hand-off, else 1. Ignored (single-threaded) where worker threads are
+   * unavailable, e.g. in browsers.
+   */
+  threads?: number;
 }
 
 /** Result of a batched solve; arrays are stacked per example. */

@@ -1,0 +1,31 @@
+import { type ExprLike, type Expression, toExpression } from '../expr/expression.js';
+import { NONNEG, type Sign, evenMonotonicity } from '../expr/sign.js';
+import { Atom } from './atom.js';
+
+/** |x|_1 = sum_i |x_i|, the sum of absolute values of x. Convex, nonnegative; increasing for x >= 0, decreasing for x <= 0. */
+export class Norm1 extends Atom {
+  readonly atomName = 'norm1';
+  constructor(x: Expression) {
+    super([x], []);
+  }
+  curvatureType() {
+    return 'convex' as const;
+  }
+  monotonicity(_i: number, s: readonly Sign[]) {
+    return evenMonotonicity(s[0]!);
+  }
+  sign() {
+    return NONNEG;
+  }
+  evaluate(args: readonly Float64Array[]) {
+    const x = args[0]!;
+    let s = 0;
+    for (const v of x) s += Math.abs(v);
+    return Float64Array.of(s);
+  }
+}
+
+/** |x|_1 = sum_i |x_i|, the sum of absolute values of x. */
+export function norm1(x: ExprLike): Expression {
+  return new Norm1(toExpression(x));
+}

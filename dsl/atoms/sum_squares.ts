@@ -1,0 +1,31 @@
+import { type ExprLike, type Expression, toExpression } from '../expr/expression.js';
+import { NONNEG, type Sign, evenMonotonicity } from '../expr/sign.js';
+import { Atom } from './atom.js';
+
+/** sum_i x_i^2, the sum of squared entries of x. Convex, nonnegative; increasing for x >= 0, decreasing for x <= 0. */
+export class SumSquares extends Atom {
+  readonly atomName = 'sumSquares';
+  constructor(x: Expression) {
+    super([x], []);
+  }
+  curvatureType() {
+    return 'convex' as const;
+  }
+  monotonicity(_i: number, s: readonly Sign[]) {
+    return evenMonotonicity(s[0]!);
+  }
+  sign() {
+    return NONNEG;
+  }
+  evaluate(args: readonly Float64Array[]) {
+    const x = args[0]!;
+    let s = 0;
+    for (const v of x) s += v * v;
+    return Float64Array.of(s);
+  }
+}
+
+/** sum_i x_i^2, the sum of squared entries of x. */
+export function sumSquares(x: ExprLike): Expression {
+  return new SumSquares(toExpression(x));
+}

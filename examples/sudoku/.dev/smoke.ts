@@ -1,0 +1,11 @@
+import * as tf from '@tensorflow/tfjs';
+import { qp } from '../../../src/qp/qp_function.js';
+await tf.setBackend('cpu');
+const Q = tf.tensor2d([[2, 0], [0, 2]]);
+const p = tf.tensor2d([[-2, -2], [1, 1]]);
+const G = tf.tensor2d([[1, 1]]);
+const h = tf.tensor1d([1]);
+const z = qp(Q, p, G, h);
+z.print();
+const g = tf.grads((Q: tf.Tensor, p: tf.Tensor, G: tf.Tensor, h: tf.Tensor) => qp(Q, p, G, h).sum());
+for (const t of g([Q, p, G, h])) t.print();

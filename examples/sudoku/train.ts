@@ -1,0 +1,112 @@
+import * as tf from '@tensorflow/tfjs';
+import { ProgressBar } from '../common/progress.js';
+import type { Board } from './board.js';
+import type { EncodedSet } from './encoding.js';
+import { boardErrorRate } from './metric.js';
+
+/** One epoch's figures as printed and written to the results JSON. */
+export interface EpochRecord {
+  readonly epoch: number;
+  /** Mean training loss over the epoch's batches (NaN for epoch 0, before training). */
+  readonly trainLoss: number;
+  /** Board error over the epoch's batches, measured on the fly while training (NaN for epoch 0). */
+  readonly trainError: number;
+  readonly testLoss: number;
+  readonly testError: number;
+  /** Wall-clock seconds of this epoch's training (0 for epoch 0). */
+  readonly trainSeconds: number;
+  /** Wall-clock seconds of the test evaluation. */
+  readonly evalSeconds: number;
+  /** CPU seconds this process used for the epoch's training and evaluation (user + system, all threads). */
+  readonly cpuSeconds: number;
+  /** Learning rate used in this epoch (NaN for epoch 0). */
+  readonly learningRate: number;
+}
+
+/** Loss and exact board error rate (`boardErrorRate`) of `model` on `set`, predicting in batches of `batchSize`. */
+export function evaluate(model: tf.LayersModel, set: EncodedSet, batchSize = 500): { loss: number; error: number } {
+  const pred = model.predict(set.x, { batchSize }) as tf.Tensor;
+  const loss = tf.tidy(() => tf.losses.meanSquaredError(set.y, pred).dataSync()[0]!);
+  const error = boardErrorRate(pred.dataSync(), set.pairs.map((p): Board => p.puzzle));
+  pred.dispose();
+  return { loss, error };
+}
+
+/**
+ * Sets the step size of a tfjs optimizer between steps. tfjs has no
+ * learning-rate schedules; its SGD/Adam/RMSProp optimizers read the
+ * `learningRate` field at every step, so assigning it is the way to decay it.
+ */
+export function setLearningRate(optimizer: tf.Optimizer, rate: number): void {
+  const target = optimizer as unknown as { learningRate?: unknown };
+  if (typeof target.learningRate !== 'number') throw new TypeError(`optimizer ${optimizer.getClassName()} has no numeric learningRate field`);
+  target.learningRate = rate;
+}
+
+/** Options of `trainModel`. */
+export interface TrainOptions {
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly label: string;
+  /** Learning rate per epoch (1-based); default: leave the compiled optimizer's rate alone. */
+  readonly learningRate?: (epoch: number) => number;
+  /** Called after each epoch (including epoch 0, the untrained model). */
+  readonly onEpoch?: (record: EpochRecord) => void;
+}
+
+/**
+ * Trains a compiled model with `model.fit`, one epoch at a time (shuffled
+ * batches), with a progress bar per epoch, and evaluates the test error
+ * before training and after every epoch.
+ */
+export async function trainModel(model: tf.LayersModel, train: EncodedSet, test: EncodedSet, options: TrainOptions): Promise<EpochRecord[]> {
+  const records: EpochRecord[] = [];
+  const record = (r: EpochRecord): void => {
+    records.push(r);
+    options.onEpoch?.(r);
+  };
+  let t0 = performance.now();
+  let cpu0 = process.cpuUsage();
+  const cpuSeconds = (): number => {
+    const used = process.cpuUsage(cpu0);
+    cpu0 = process.cpuUsage();
+    return (used.user + used.system) / 1e6;
+  };
+  const initial = evaluate(model, test);
+  record({
+    epoch: 0, trainLoss: NaN, trainError: NaN, testLoss: initial.loss, testError: initial.error,
+    trainSeconds: 0, evalSeconds: (performance.now() - t0) / 1000, cpuSeconds: cpuSeconds(), learningRate: NaN,
+  });
+  const batches = Math.ceil(train.pairs.length / options.batchSize);
+  for (let epoch = 1; epoch <= options.epochs; epoch++) {
+    const learningRate = options.learningRate?.(epoch) ?? NaN;
+    if (options.learningRate) setLearningRate(model.optimizer, learningRate);
+    const bar = new ProgressBar(batches, `${options.label} epoch ${epoch}/${options.epochs}`);
+    let lossSum = 0;
+    let errSum = 0;
+    let seen = 0;
+    t0 = performance.now();
+    await model.fit(train.x, train.y, {
+      batchSize: options.batchSize,
+      epochs: 1,
+      shuffle: true,
+      verbose: 0,
+      callbacks: {
+        onBatchEnd: async (batch, logs) => {
+          lossSum += logs?.['loss'] ?? NaN;
+          errSum += logs?.['boardError'] ?? NaN;
+          seen++;
+          bar.update(batch + 1, `loss ${(lossSum / seen).toFixed(4)} err ${(errSum / seen).toFixed(4)}`);
+        },
+      },
+    });
+    const trainSeconds = (performance.now() - t0) / 1000;
+    t0 = performance.now();
+    const { loss, error } = evaluate(model, test);
+    record({
+      epoch, trainLoss: lossSum / seen, trainError: errSum / seen, testLoss: loss, testError: error,
+      trainSeconds, evalSeconds: (performance.now() - t0) / 1000, cpuSeconds: cpuSeconds(), learningRate,
+    });
+  }
+  return records;
+}

@@ -1,0 +1,356 @@
+import { matTVec, matVec, maxAbs } from '../linalg/dense_kernels.js';
+import type { SolverStatus } from '../status.js';
+import type { ResolvedQpOptions } from './qp_options.js';
+import type { QpExampleData } from './qp_example.js';
+import { ReducedKkt } from './reduced_kkt.js';
+
+/** Where one example's iterate lives (subarrays of the batch outputs). */
+export interface QpIterate {
+  readonly z: Float64Array;
+  readonly lam: Float64Array;
+  readonly nu: Float64Array;
+  readonly s: Float64Array;
+}
+
+/** How one example's solve ended. */
+export interface ExampleOutcome {
+  status: SolverStatus;
+  iterations: number;
+  /** Factorization at the returned point (for the backward pass), or null when not solved. */
+  kkt: ReducedKkt | null;
+}
+
+/** Largest alpha in [0, 1] with x + alpha dx >= 0 (componentwise, x > 0). */
+function maxStep(x: Float64Array, dx: Float64Array, m: number): number {
+  let a = 1;
+  for (let i = 0; i < m; i++) {
+    const d = dx[i]!;
+    if (d < 0) {
+      const t = -x[i]! / d;
+      if (t < a) a = t;
+    }
+  }
+  return a;
+}
+
+/**
+ * Solves one QP example, minimize 1/2 z'Qz + p'z s.t. Gz + s = h, s >= 0,
+ * Az = b, by the infeasible primal-dual interior point method with Mehrotra's
+ * predictor-corrector (Mehrotra 1992; Nocedal & Wright, Alg. 16.4; the
+ * CVXOPT/qpth iteration used by OptNet, Amos & Kolter 2017, sec. 3).
+ *
+ * Each iteration factors the reduced KKT matrix Q + G'WG (W = diag(lam/s))
+ * once and solves it twice (affine step, then corrector with centering
+ * sigma = (mu_aff/mu)^3). Stops when the scaled residuals
+ *   |Qz + p + G'lam + A'nu|_inf / (1 + |p|_inf),
+ *   max(|Gz + s - h|_inf / (1 + |h|_inf), |Az - b|_inf / (1 + |b|_inf)),
+ *   max_i s_i lam_i / (1 + |1/2 z'Qz + p'z|)
+ * are all <= tol. Every iteration also tests the normalized Farkas
+ * certificates (see `resolveQpOptions`); the best iterate is kept and returned
+ * when the solve ends without converging.
+ */
+export function solveQpExample(ex: QpExampleData, kkt: ReducedKkt, o: ResolvedQpOptions, it: QpIterate): ExampleOutcome {
+  const { n, m, neq } = ex;
+  const { z, lam, nu, s } = it;
+  const rx = new Float64Array(n);
+  const qz = new Float64Array(n);
+  const rs = new Float64Array(m);
+  const ry = new Float64Array(neq);
+  const dz = new Float64Array(n);
+  const dnu = new Float64Array(neq);
+  const ds = new Float64Array(m);
+  const dl = new Float64Array(m);
+  const r1 = new Float64Array(n);
+  const r2 = new Float64Array(neq);
+  const tm = new Float64Array(m);
+  const tn = new Float64Array(n);
+  const rc = new Float64Array(m);
+  const w = new Float64Array(m);
+  const ws: RefineWorkspace = {
+    ex: new Float64Array(n), ey: new Float64Array(neq), cz: new Float64Array(n), cnu: new Float64Array(neq), tm2: new Float64Array(m),
+  };
+  const best = { z: new Float64Array(n), lam: new Float64Array(m), nu: new Float64Array(neq), s: new Float64Array(m) };
+  const pView = ex.p.subarray(ex.pOff, ex.pOff + n);
+  const hView = ex.h.subarray(ex.hOff, ex.hOff + m);
+  const bView = ex.b.subarray(ex.bOff, ex.bOff + neq);
+  const pN = maxAbs(pView);
+  const hN = maxAbs(hView);
+  const bN = maxAbs(bView);
+  let bestMerit = Infinity;
+  let failure: SolverStatus | null = null;
+  let iter = 0;
+  let stalls = 0;
+  let sinceImprovement = 0;
+  let certificate: SolverStatus | null = null;
+  let converged = false;
+
+  const factor = (weights: ArrayLike<number>): boolean => {
+    const f = kkt.factor(weights);
+    if (f === 'ok') return true;
+    failure = f === 'nonfinite' ? 'nonfinite' : 'singular';
+    return false;
+  };
+
+  // Starting point (CVXOPT's coneqp): solve the KKT system with W = I, i.e.
+  // minimize 1/2 z'Qz + p'z + 1/2 |Gz - h|^2 s.t. Az = b, then shift s, lam into the interior.
+  w.fill(1);
+  if (!factor(w)) return finish(0);
+  for (let i = 0; i < n; i++) r1[i] = -pView[i]!;
+  if (m > 0) ex.g.applyTranspose(hView, r1, true);
+  for (let j = 0; j < neq; j++) r2[j] = bView[j]!;
+  kkt.solve(r1, r2, z, nu);
+  if (m > 0) {
+    ex.g.apply(z, s);
+    let minS = Infinity;
+    let minL = Infinity;
+    for (let k = 0; k < m; k++) {
+      s[k] = hView[k]! - s[k]!;
+      lam[k] = -s[k]!;
+      if (s[k]! < minS) minS = s[k]!;
+      if (lam[k]! < minL) minL = lam[k]!;
+    }
+    const shiftS = minS >= 1e-8 ? 0 : 1 - minS;
+    const shiftL = minL >= 1e-8 ? 0 : 1 - minL;
+    for (let k = 0; k < m; k++) {
+      s[k] += shiftS;
+      lam[k] += shiftL;
+    }
+  }
+
+  for (;; iter++) {
+    // Residuals at the current point.
+    matVec(ex.q, ex.qOff, n, n, z, qz);
+    tn.fill(0);
+    if (m > 0) {
+      ex.g.applyTranspose(lam, tn);
+      ex.g.apply(z, rs);
+      for (let k = 0; k < m; k++) rs[k] += s[k]! - hView[k]!;
+    }
+    if (neq > 0) {
+      matTVec(ex.a, ex.aOff, neq, n, nu, tn, true);
+      matVec(ex.a, ex.aOff, neq, n, z, ry);
+      for (let j = 0; j < neq; j++) ry[j] -= bView[j]!;
+    }
+    for (let i = 0; i < n; i++) rx[i] = qz[i]! + pView[i]! + tn[i]!;
+    let gap = 0;
+    let compMax = 0;
+    for (let k = 0; k < m; k++) {
+      const c = s[k]! * lam[k]!;
+      gap += c;
+      if (c > compMax) compMax = c;
+    }
+    let obj = 0;
+    for (let i = 0; i < n; i++) obj += z[i]! * (0.5 * qz[i]! + pView[i]!);
+    // Residuals relative to the magnitudes they are differences of (as OSQP/Clarabel do).
+    let gzN = 0;
+    for (let k = 0; k < m; k++) gzN = Math.max(gzN, Math.abs(rs[k]! - s[k]! + hView[k]!), Math.abs(s[k]!));
+    let azN = 0;
+    for (let j = 0; j < neq; j++) azN = Math.max(azN, Math.abs(ry[j]! + bView[j]!));
+    const pres = Math.max(maxAbs(rs) / (1 + Math.max(hN, gzN)), maxAbs(ry) / (1 + Math.max(bN, azN)));
+    const dres = maxAbs(rx) / (1 + Math.max(pN, maxAbs(qz), maxAbs(tn)));
+    const merit = Math.max(pres, dres, compMax / (1 + Math.abs(obj)));
+    if (!Number.isFinite(merit)) {
+      failure = 'nonfinite';
+      break;
+    }
+    if (merit < 0.5 * bestMerit) sinceImprovement = 0;
+    else sinceImprovement++;
+    if (merit < bestMerit) {
+      bestMerit = merit;
+      best.z.set(z);
+      best.lam.set(lam);
+      best.nu.set(nu);
+      best.s.set(s);
+    }
+    if (merit <= o.tol) {
+      converged = true;
+      break;
+    }
+    certificate = certificateStatus(ex, it, dz, iter > 0, o.tolInfeas, tn, tm);
+    if (certificate) break;
+    // Stop on the iteration limit, on blocked steps, or when rounding has stalled progress near a solution.
+    if (iter >= o.maxIters || stalls >= 3 || (sinceImprovement >= 4 && bestMerit <= o.tolInaccurate)) break;
+
+    const mu = m > 0 ? gap / m : 0;
+    for (let k = 0; k < m; k++) w[k] = lam[k]! / s[k]!;
+    if (!factor(w)) {
+      // Past the first iterations a failed factorization means W is too extreme to go on; keep the best point.
+      if (bestMerit <= o.tolInaccurate) failure = null;
+      break;
+    }
+
+    // Predictor (affine scaling) step: rc = -s.lam.
+    for (let k = 0; k < m; k++) rc[k] = -s[k]! * lam[k]!;
+    newtonStep(ex, kkt, rx, rs, ry, rc, s, lam, w, r1, r2, tm, dz, dnu, ds, dl, ws);
+    if (m > 0) {
+      const aAff = Math.min(maxStep(s, ds, m), maxStep(lam, dl, m));
+      let muAff = 0;
+      for (let k = 0; k < m; k++) muAff += (s[k]! + aAff * ds[k]!) * (lam[k]! + aAff * dl[k]!);
+      muAff /= m;
+      const sigma = Math.min(1, Math.max(0, (muAff / mu) ** 3));
+      // Corrector: centering plus Mehrotra's second-order term.
+      for (let k = 0; k < m; k++) rc[k] = -s[k]! * lam[k]! + sigma * mu - ds[k]! * dl[k]!;
+      newtonStep(ex, kkt, rx, rs, ry, rc, s, lam, w, r1, r2, tm, dz, dnu, ds, dl, ws);
+    }
+    const alpha = m > 0 ? Math.min(1, o.stepFraction * Math.min(maxStep(s, ds, m), maxStep(lam, dl, m))) : 1;
+    for (let i = 0; i < n; i++) z[i] += alpha * dz[i]!;
+    for (let j = 0; j < neq; j++) nu[j] += alpha * dnu[j]!;
+    for (let k = 0; k < m; k++) {
+      s[k] += alpha * ds[k]!;
+      lam[k] += alpha * dl[k]!;
+    }
+    stalls = alpha < 1e-10 ? stalls + 1 : 0;
+  }
+  return finish(iter);
+
+  function finish(iterations: number): ExampleOutcome {
+    if (certificate) return { status: certificate, iterations, kkt: null };
+    if (!converged) {
+      z.set(best.z);
+      lam.set(best.lam);
+      nu.set(best.nu);
+      s.set(best.s);
+      if (failure) return { status: failure, iterations, kkt: null };
+      const loose = certificateStatus(ex, it, dz, false, o.tolInaccurate, tn, tm);
+      if (bestMerit > o.tolInaccurate && loose) {
+        return { status: loose === 'infeasible' ? 'infeasible_inaccurate' : 'unbounded_inaccurate', iterations, kkt: null };
+      }
+      if (bestMerit > o.tolInaccurate) return { status: 'max_iters', iterations, kkt: null };
+    }
+    // Factor at the returned point so the backward pass reuses it (OptNet eq. 7 uses W = lam / s there).
+    // W of active rows (lam/s ~ 1e15) is capped at 1e8 curvature-scale / |g_k|^2: beyond that the
+    // Cholesky of Q + G'WG loses the curvature left on the active face to rounding, while the
+    // cap's O(curvature / cap) bias is removed by refinement against the uncapped system in qpBackward.
+    if (m > 0) ex.g.rowNormsSquared(tm);
+    for (let k = 0; k < m; k++) {
+      const cap = (1e8 * kkt.scale) / Math.max(tm[k]!, 1e-300);
+      w[k] = Math.min(lam[k]! / s[k]!, cap);
+    }
+    const f = kkt.factor(w);
+    if (f !== 'ok') return { status: f === 'nonfinite' ? 'nonfinite' : 'singular', iterations, kkt: null };
+    return { status: converged ? 'optimal' : 'optimal_inaccurate', iterations, kkt };
+  }
+}
+
+/**
+ * One Newton step for complementarity target rc (s.*dlam + lam.*ds = rc):
+ *   (Q + G'WG) dz + A'dnu = -rx - G'(W rs + rc ./ s),   A dz = -ry,
+ *   ds = -rs - G dz,   dlam = (rc - lam .* ds) ./ s.
+ */
+function newtonStep(
+  ex: QpExampleData, kkt: ReducedKkt,
+  rx: Float64Array, rs: Float64Array, ry: Float64Array, rc: Float64Array,
+  s: Float64Array, lam: Float64Array, w: Float64Array,
+  r1: Float64Array, r2: Float64Array, tm: Float64Array,
+  dz: Float64Array, dnu: Float64Array, ds: Float64Array, dl: Float64Array, ws: RefineWorkspace,
+): void {
+  const { n, m, neq } = ex;
+  for (let i = 0; i < n; i++) r1[i] = -rx[i]!;
+  if (m > 0) {
+    for (let k = 0; k < m; k++) tm[k] = -(w[k]! * rs[k]! + rc[k]! / s[k]!);
+    ex.g.applyTranspose(tm, r1, true);
+  }
+  for (let j = 0; j < neq; j++) r2[j] = -ry[j]!;
+  kkt.solve(r1, r2, dz, dnu, 0);
+  if (m > 0) {
+    ex.g.apply(dz, ds);
+    for (let k = 0; k < m; k++) {
+      ds[k] = -rs[k]! - ds[k]!;
+      dl[k] = (rc[k]! - lam[k]! * ds[k]!) / s[k]!;
+    }
+  }
+  // Iterative refinement on the unreduced Newton system. Its stationarity row
+  // Q dz + G'dlam + A'dnu = -rx is well scaled, unlike the reduced matrix
+  // Q + G'WG whose W = lam/s spans ~1e-15..1e15 near the solution; the
+  // slack and complementarity rows hold exactly by construction of ds, dlam.
+  const ex1 = ws.ex;
+  const ey = ws.ey;
+  const cz = ws.cz;
+  const cnu = ws.cnu;
+  let prev = Infinity;
+  for (let step = 0; step < 1 + Math.max(2, kkt.refinementSteps); step++) {
+    matVec(ex.q, ex.qOff, n, n, dz, ex1);
+    if (m > 0) ex.g.applyTranspose(dl, ex1, true);
+    if (neq > 0) {
+      matTVec(ex.a, ex.aOff, neq, n, dnu, ex1, true);
+      matVec(ex.a, ex.aOff, neq, n, dz, ey);
+      for (let j = 0; j < neq; j++) ey[j] = -ry[j]! - ey[j]!;
+    }
+    for (let i = 0; i < n; i++) ex1[i] = -rx[i]! - ex1[i]!;
+    const err = Math.max(maxAbs(ex1, n), maxAbs(ey, neq));
+    if (!(err < 0.5 * prev) || err <= 1e-15 * (1 + maxAbs(rx, n))) break;
+    prev = err;
+    kkt.solve(ex1, ey, cz, cnu, 0);
+    for (let i = 0; i < n; i++) dz[i] += cz[i]!;
+    for (let j = 0; j < neq; j++) dnu[j] += cnu[j]!;
+    if (m > 0) {
+      ex.g.apply(cz, ws.tm2);
+      for (let k = 0; k < m; k++) {
+        const cds = -ws.tm2[k]!;
+        ds[k] += cds;
+        dl[k] -= (lam[k]! * cds) / s[k]!;
+      }
+    }
+  }
+}
+
+/** Scratch vectors of the refinement in `newtonStep`. */
+interface RefineWorkspace {
+  readonly ex: Float64Array;
+  readonly ey: Float64Array;
+  readonly cz: Float64Array;
+  readonly cnu: Float64Array;
+  readonly tm2: Float64Array;
+}
+
+/**
+ * Normalized Farkas tests on the current point (and on the last step dz when
+ * `useStep`): primal infeasibility if lam >= 0, nu with h'lam + b'nu < 0 and
+ * |G'lam + A'nu|_inf <= tolInfeas (h'lam + b'nu normalized to -1); dual
+ * infeasibility (unbounded) if d with p'd < 0 and
+ * max(|Qd|_inf, |Ad|_inf, max(Gd)_+) <= tolInfeas (p'd normalized to -1).
+ * Either certificate proves the status exactly (theorems of the alternative);
+ * the tolerance only bounds how far from exact it may be.
+ */
+function certificateStatus(
+  ex: QpExampleData, it: QpIterate, dz: Float64Array, useStep: boolean, tolInfeas: number,
+  tn: Float64Array, tm: Float64Array,
+): SolverStatus | null {
+  const { n, m, neq } = ex;
+  const hv = ex.h.subarray(ex.hOff, ex.hOff + m);
+  const bv = ex.b.subarray(ex.bOff, ex.bOff + neq);
+  const pv = ex.p.subarray(ex.pOff, ex.pOff + n);
+  if (m + neq > 0) {
+    let qv = 0;
+    for (let k = 0; k < m; k++) qv += hv[k]! * it.lam[k]!;
+    for (let j = 0; j < neq; j++) qv += bv[j]! * it.nu[j]!;
+    if (qv < 0) {
+      tn.fill(0);
+      if (m > 0) ex.g.applyTranspose(it.lam, tn);
+      if (neq > 0) matTVec(ex.a, ex.aOff, neq, n, it.nu, tn, true);
+      if (maxAbs(tn, n) <= tolInfeas * -qv) return 'infeasible';
+    }
+  }
+  const dirs = useStep ? [it.z, dz] : [it.z];
+  for (const d of dirs) {
+    let pd = 0;
+    for (let i = 0; i < n; i++) pd += pv[i]! * d[i]!;
+    if (!(pd < 0)) continue;
+    const bound = tolInfeas * -pd;
+    matVec(ex.q, ex.qOff, n, n, d, tn);
+    if (maxAbs(tn, n) > bound) continue;
+    if (m > 0) {
+      ex.g.apply(d, tm);
+      let worst = 0;
+      for (let k = 0; k < m; k++) if (tm[k]! > worst) worst = tm[k]!;
+      if (worst > bound) continue;
+    }
+    if (neq > 0) {
+      const t = new Float64Array(neq);
+      matVec(ex.a, ex.aOff, neq, n, d, t);
+      if (maxAbs(t) > bound) continue;
+    }
+    return 'unbounded';
+  }
+  return null;
+}

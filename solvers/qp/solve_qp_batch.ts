@@ -1,0 +1,76 @@
+import { createBatchContext, solveAllExamples, STATUS_CODES } from './batch_context.js';
+import { qpBackward } from './qp_backward.js';
+import { resolveQpOptions, type ResolvedQpOptions } from './qp_options.js';
+import { availableQpThreads, solveWithWorkers } from './qp_worker_pool.js';
+import type { QpBatch, QpOptions, QpResult, QpSolution } from './qp_types.js';
+import { validateQpBatch } from './qp_validate.js';
+
+/**
+ * Estimated float64 operations below which `threads: 0` stays on one thread:
+ * about 10 ms of work, well above the cost of sharing the batch with a worker.
+ */
+const PARALLEL_MIN_FLOPS = 2e7;
+
+/**
+ * Threads for this batch: 1, an explicit `threads` (capped by the batch), or
+ * automatically min(cores, 4) when the estimated work, batch x ~16 iterations
+ * x (n^2 (m + n/3) for G'WG and Cholesky + n (m + n) per iteration for the
+ * solves), exceeds `PARALLEL_MIN_FLOPS`.
+ */
+function plannedThreads(o: ResolvedQpOptions, batch: number, n: number, m: number, neq: number): number {
+  if (o.threads === 1 || batch < 2 || availableQpThreads() < 2) return 1;
+  if (o.threads > 1) return Math.min(o.threads, batch);
+  const cores = Math.min(availableQpThreads(), 4, batch);
+  if (cores < 2) return 1;
+  const perIteration = n * n * (m + n / 3 + neq) + 8 * n * (m + n + neq);
+  return batch * 16 * perIteration >= PARALLEL_MIN_FLOPS ? cores : 1;
+}
+
+/**
+ * Solves a batch of QPs (OptNet form)
+ *   minimize 1/2 z'Qz + p'z  subject to  Gz <= h,  Az = b
+ * with a float64 primal-dual interior point method (Mehrotra predictor-
+ * corrector, see `solveQpExample`), each example converging on its own.
+ * Shared (unbatched) arguments are analysed once: a shared G that is sparse
+ * (e.g. -I) makes G'WG cost O(nnz) and, with a diagonal Q, the whole KKT
+ * factorization O(n). Q may be singular or zero (LPs); problems may have only
+ * equalities, only inequalities, or no constraints.
+ *
+ * Throws `ShapeError`/`ValueError` for malformed or non-finite input; numerical
+ * outcomes are per-example statuses:
+ * - `optimal`: scaled KKT residuals <= `tol`;
+ * - `optimal_inaccurate`: stopped (iteration limit or stall) with the best
+ *   iterate's residuals <= `tolInaccurate`;
+ * - `infeasible` / `unbounded`: a normalized Farkas certificate with residual
+ *   <= `tolInfeas` (the `_inaccurate` variants: <= `tolInaccurate` at the end);
+ * - `max_iters`: none of the above within `maxIters`;
+ * - `singular`: the KKT matrix is not positive semidefinite (Q not PSD);
+ * - `nonfinite`: a NaN/Inf appeared in an iterate.
+ * Unsolved examples return their best iterate and contribute zero gradient.
+ *
+ * The result keeps each example's final KKT factorization; `backward(dlDz)`
+ * reuses it (see `qpBackward`). With `threads` > 1 (or automatically for
+ * large batches, in Node) examples are shared out to worker threads; see
+ * `solveWithWorkers`.
+ */
+export function solveQpBatch(qp: QpBatch, options: QpOptions = {}): QpResult {
+  validateQpBatch(qp);
+  const o = resolveQpOptions(options);
+  const threads = plannedThreads(o, qp.batch, qp.n, qp.nIneq, qp.nEq);
+  const ctx = createBatchContext(qp, o, threads > 1);
+  if (threads <= 1 || !solveWithWorkers(ctx, threads - 1)) solveAllExamples(ctx);
+  const solution: QpSolution = {
+    batch: qp.batch,
+    z: ctx.z,
+    lam: ctx.lam,
+    nu: ctx.nu,
+    slack: ctx.slack,
+    status: Array.from(ctx.status, (c) => STATUS_CODES[c]!),
+    iterations: ctx.iterations,
+    kktResidual: ctx.residual,
+  };
+  return {
+    ...solution,
+    backward: (dlDz: Float64Array) => qpBackward(qp, ctx, solution, dlDz),
+  };
+}

@@ -1,0 +1,156 @@
+import * as tf from '@tensorflow/tfjs';
+import type { ShapedRef } from '../../dsl/compiled_problem.js';
+import { ShapeError, ValueError } from '../../solvers/errors.js';
+import { registerLayer } from '../serialization.js';
+import { ConvexLayer } from './convex_layer.js';
+import type { ConvexLayerOptions } from './convex_options.js';
+import { problemRefs, type ConvexProblem } from './problem_access.js';
+import { registeredProblem } from './problem_registry.js';
+
+type BaseLayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
+type Initializer = ReturnType<typeof tf.initializers.zeros>;
+type LayerShape = Array<number | null>;
+
+/**
+ * How to initialize a weight parameter: the name of a tfjs initializer
+ * ('zeros', 'ones', 'glorotUniform', 'randomNormal', ...), a serialized one
+ * `{className, config}`, or an initializer object.
+ */
+export type WeightInitializer = string | { className: string; config?: tf.serialization.ConfigDict } | Initializer;
+
+/** Arguments of `ConvexProgramLayer`. */
+export interface ConvexProgramLayerArgs extends BaseLayerArgs {
+  /**
+   * The problem: the name it was registered under with `registerProblem`
+   * (needed for serialization), or the DSL problem itself (then `getConfig` throws).
+   */
+  problem: string | ConvexProblem;
+  /** Names of the parameters fed as layer inputs, in input order; each input carries a leading batch dimension. */
+  inputParameters: string[];
+  /**
+   * Names of the parameters held as trainable weights (shared by the batch),
+   * with their initializers (default 'zeros'). Together with
+   * `inputParameters` they must cover every parameter exactly once.
+   */
+  weightParameters?: Record<string, WeightInitializer>;
+  /** Names of the variables the layer outputs (one output per name). */
+  outputVariables: string[];
+  /** Solver options (tolerance, route, failure policy, ...); must be JSON-serializable to save the layer. */
+  solverOptions?: ConvexLayerOptions;
+}
+
+function toInitializer(init: WeightInitializer, what: string): Initializer {
+  if (typeof init === 'object' && 'apply' in init && typeof (init as Initializer).apply === 'function') return init as Initializer;
+  const spec = typeof init === 'string' ? { className: init, config: {} } : (init as { className: string; config?: tf.serialization.ConfigDict });
+  const key = spec.className.charAt(0).toLowerCase() + spec.className.slice(1);
+  const factory = (tf.initializers as unknown as Record<string, ((c: unknown) => Initializer) | undefined>)[key];
+  if (typeof factory !== 'function') throw new ValueError(`${what}: unknown initializer '${spec.className}'`);
+  return factory(spec.config ?? {});
+}
+
+function serializeInitializer(init: WeightInitializer): tf.serialization.ConfigDict | string {
+  if (typeof init === 'string') return init;
+  if ('getClassName' in init && typeof init.getClassName === 'function') return { className: init.getClassName(), config: init.getConfig() };
+  return init as tf.serialization.ConfigDict;
+}
+
+/**
+ * The `tf.layers.Layer` form of a convex optimization layer (Agrawal et al.,
+ * "Differentiable Convex Optimization Layers", 2019): some problem parameters
+ * are trainable weights (shared by the batch, gradients summed), the rest are
+ * layer inputs with a leading batch dimension; the outputs are the optimal
+ * values of the chosen variables, [batch, ...variable shape]. Serializable
+ * when the problem is given by a name registered with `registerProblem`.
+ * Works in `tf.sequential`, `tf.model` and `model.fit`.
+ */
+export class ConvexProgramLayer extends tf.layers.Layer {
+  static readonly className = 'ConvexProgramLayer';
+  /** The wrapped tensor-level layer (its `lastStats` reports the latest solve). */
+  readonly convex: ConvexLayer;
+  private readonly problemName: string | undefined;
+  private readonly inputNames: string[];
+  private readonly weightInits: Record<string, WeightInitializer>;
+  private readonly outputNames: string[];
+  private readonly solverOptions: ConvexLayerOptions;
+  private readonly refs: Map<string, ShapedRef>;
+  private readonly outputRefs: ShapedRef[];
+  private paramWeights: tf.LayerVariable[] = [];
+
+  constructor(args: ConvexProgramLayerArgs) {
+    super(args);
+    const problem = typeof args.problem === 'string' ? registeredProblem(args.problem) : args.problem;
+    this.problemName = typeof args.problem === 'string' ? args.problem : undefined;
+    this.inputNames = [...(args.inputParameters ?? [])];
+    this.weightInits = { ...(args.weightParameters ?? {}) };
+    this.outputNames = [...(args.outputVariables ?? [])];
+    this.solverOptions = { ...(args.solverOptions ?? {}) };
+    if (this.inputNames.length === 0) throw new ValueError('ConvexProgramLayer needs at least one entry in inputParameters');
+    if (this.outputNames.length === 0) throw new ValueError('ConvexProgramLayer needs at least one entry in outputVariables');
+    const { parameters, variables } = problemRefs(problem);
+    this.refs = new Map(parameters.map((p) => [p.name, p]));
+    const lookup = (name: string, kind: 'parameter' | 'variable'): ShapedRef => {
+      const found = (kind === 'parameter' ? parameters : variables).filter((r) => r.name === name);
+      if (found.length === 0) throw new ValueError(`ConvexProgramLayer: the problem has no ${kind} named '${name}'`);
+      if (found.length > 1) throw new ValueError(`ConvexProgramLayer: the problem has ${found.length} ${kind}s named '${name}'; give them distinct names`);
+      return found[0]!;
+    };
+    const ordered = [...this.inputNames, ...Object.keys(this.weightInits)].map((n) => lookup(n, 'parameter'));
+    this.outputRefs = this.outputNames.map((n) => lookup(n, 'variable'));
+    this.convex = new ConvexLayer(problem, { ...this.solverOptions, parameters: ordered, variables: this.outputRefs });
+  }
+
+  override build(inputShape: LayerShape | LayerShape[]): void {
+    const shapes = (Array.isArray(inputShape[0]) ? inputShape : [inputShape]) as LayerShape[];
+    if (shapes.length !== this.inputNames.length) {
+      throw new ShapeError(`ConvexProgramLayer '${this.name}' expects ${this.inputNames.length} inputs (${this.inputNames.join(', ')}), got ${shapes.length}`);
+    }
+    shapes.forEach((s, i) => {
+      const want = this.refs.get(this.inputNames[i]!)!.shape;
+      const got = s.slice(1);
+      if (got.length !== want.length || got.some((d, k) => d !== null && d !== want[k])) {
+        throw new ShapeError(`ConvexProgramLayer input '${this.inputNames[i]}' must be [batch, ${want.join(', ')}], got [${s.join(', ')}]`);
+      }
+    });
+    this.paramWeights = Object.entries(this.weightInits).map(([name, init]) =>
+      this.addWeight(name, [...this.refs.get(name)!.shape], 'float32', toInitializer(init, `weight parameter '${name}'`)),
+    );
+    this.built = true;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor | tf.Tensor[] {
+    return tf.tidy(() => {
+      const xs = Array.isArray(inputs) ? inputs : [inputs];
+      const out = this.convex.apply([...xs, ...this.paramWeights.map((w) => w.read())]);
+      return out.length === 1 ? out[0]! : out;
+    });
+  }
+
+  override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape | LayerShape[] {
+    const first = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as LayerShape;
+    const shapes = this.outputRefs.map((r) => [first[0] ?? null, ...r.shape]);
+    return shapes.length === 1 ? shapes[0]! : shapes;
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    if (this.problemName === undefined) {
+      throw new ValueError(`ConvexProgramLayer '${this.name}' was built from a problem object; register it with registerProblem(name, factory) and pass the name to serialize the layer`);
+    }
+    const weights: tf.serialization.ConfigDict = {};
+    for (const [k, v] of Object.entries(this.weightInits)) weights[k] = serializeInitializer(v);
+    return {
+      ...super.getConfig(),
+      problem: this.problemName,
+      inputParameters: this.inputNames,
+      weightParameters: weights,
+      outputVariables: this.outputNames,
+      solverOptions: this.solverOptions as tf.serialization.ConfigDict,
+    };
+  }
+}
+
+/** Creates a `ConvexProgramLayer` (see there). */
+export function convexProgramLayer(args: ConvexProgramLayerArgs): ConvexProgramLayer {
+  return new ConvexProgramLayer(args);
+}
+
+registerLayer(ConvexProgramLayer);

@@ -1,0 +1,83 @@
+import type { CompiledProblem, DataGradient } from '../../dsl/compiled_problem.js';
+import { problemData } from '../../dsl/index.js';
+import { UnsupportedError } from '../../solvers/errors.js';
+import { isSolved } from '../../solvers/status.js';
+import { solveQpBatch } from '../../solvers/qp/index.js';
+import type { QpOptions } from '../../solvers/qp/qp_types.js';
+import { EqualityElimination } from './equality_elimination.js';
+import { QpDataMap } from './qp_data_map.js';
+import type { RouteSolution, RouteSolver } from './route_types.js';
+
+/**
+ * The LP/QP route: a problem whose cones are only zero and nonnegative is
+ * compiled with its quadratic objective kept (P), mapped to OptNet form (see
+ * `QpDataMap`) and solved for the whole batch by the float64 primal-dual
+ * interior point method (Amos & Kolter, "OptNet", 2017). The backward pass
+ * reuses the final KKT factorizations (`QpResult.backward`) and maps
+ * dQ, dp, dG, dh, dA, db back to the conic data (dP, dc, dA on its pattern, db).
+ * Gradients with respect to the duals are not available on this route (the
+ * QP backward takes dl/dz only); `ConvexLayer` routes problems that return
+ * duals to SCS under `solver: 'auto'`.
+ */
+export class QpRoute implements RouteSolver {
+  readonly route = 'qp' as const;
+  readonly dualGradients = false;
+  private readonly map: QpDataMap;
+  private readonly elimination: EqualityElimination | undefined;
+
+  constructor(
+    readonly compiled: CompiledProblem,
+    private readonly qpOptions: QpOptions,
+  ) {
+    this.map = new QpDataMap(compiled);
+    this.elimination = EqualityElimination.plan(compiled);
+  }
+
+  solve(thetas: Float64Array, batch: number): RouteSolution {
+    const T = this.compiled.thetaSize;
+    const programs = [];
+    for (let e = 0; e < batch; e++) programs.push(problemData(this.compiled, thetas.subarray(e * T, (e + 1) * T)));
+    const full = this.map.toQpBatch(programs);
+    const reduction = this.elimination?.reduce(full);
+    const elim = reduction?.bound;
+    const qp = reduction ? reduction.reduced : full;
+    const result = solveQpBatch(qp, this.qpOptions);
+    const nz = qp.n;
+    const nEqSolved = qp.nEq;
+    const x: Float64Array[] = [];
+    const y: Float64Array[] = [];
+    for (let e = 0; e < batch; e++) {
+      const z = result.z.slice(e * nz, (e + 1) * nz);
+      const xe = elim ? elim.expandPrimal(z, e) : z;
+      const nu = result.nu.subarray(e * nEqSolved, (e + 1) * nEqSolved);
+      const nuFull = elim ? elim.expandEqualityDual(nu, xe, e) : nu;
+      x.push(xe);
+      y.push(this.map.conicDual(nuFull, result.lam.subarray(e * qp.nIneq, (e + 1) * qp.nIneq)));
+    }
+    const map = this.map;
+    return {
+      x,
+      y,
+      statuses: result.status,
+      iterations: Array.from(result.iterations),
+      messages: result.status.map((s, e) => `QP interior point: ${s} after ${result.iterations[e]} iterations (KKT residual ${result.kktResidual[e]!.toExponential(2)})`),
+      dataGradients(dx, dy) {
+        if (dy.some((g) => g !== null && g.some((v) => v !== 0))) {
+          throw new UnsupportedError("gradients with respect to duals are not available on the QP route; use solver: 'scs' (or 'auto')");
+        }
+        // The QP backward gives unsolved examples zero gradient; they get none here either.
+        const wanted = dx.map((g, e) => (g && isSolved(result.status[e]!) ? g : null));
+        const dlDz = new Float64Array(batch * nz);
+        for (let e = 0; e < batch; e++) {
+          const g = wanted[e];
+          if (g) dlDz.set(elim ? elim.reduceCotangent(g, e) : g, e * nz);
+        }
+        const reducedGrads = result.backward(dlDz);
+        const grads = elim ? elim.expandGradients(reducedGrads, x, wanted) : reducedGrads;
+        const out: (DataGradient | null)[] = [];
+        for (let e = 0; e < batch; e++) out.push(wanted[e] ? map.dataGradient(grads, e) : null);
+        return out;
+      },
+    };
+  }
+}

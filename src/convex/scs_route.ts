@@ -1,0 +1,87 @@
+import type { CompiledProblem, DataGradient } from '../../dsl/compiled_problem.js';
+import { problemData } from '../../dsl/index.js';
+import type { ConeProgram } from '../../solvers/cone_program.js';
+import { coneProgramDerivative } from '../../solvers/cone_derivative/index.js';
+import type { ConeDerivativeOptions, ConeProgramDerivative } from '../../solvers/cone_derivative/cone_derivative_types.js';
+import { OptlayersError, SolverError } from '../../solvers/errors.js';
+import { solveScs, type ConeSolution, type ScsOptions, type WarmStart } from '../../solvers/scs/index.js';
+import type { RouteSolution, RouteSolver } from './route_types.js';
+
+/**
+ * The general route: each batch element's cone program
+ *   minimize c'x  s.t.  Ax + s = b,  s in K   (data = affine map of theta)
+ * is solved by SCS, and the backward pass applies the adjoint of the
+ * derivative of the solution map (A, b, c) -> (x, y, s) (Agrawal, Barratt,
+ * Boyd, Busseti, Moursi, "Differentiating through a cone program", 2019),
+ * built lazily per slot on the first backward call and then reused.
+ * With `warmStart`, slot i starts from the previous call's slot-i solution.
+ */
+export class ScsRoute implements RouteSolver {
+  readonly route = 'scs' as const;
+  readonly dualGradients = true;
+  private readonly warm: (WarmStart | undefined)[] = [];
+
+  constructor(
+    readonly compiled: CompiledProblem,
+    private readonly scsOptions: ScsOptions,
+    private readonly derivativeOptions: ConeDerivativeOptions,
+    private readonly warmStart: boolean,
+  ) {
+    if (compiled.pPattern && compiled.pPattern.values.length > 0) {
+      throw new OptlayersError('internal: the SCS route needs a problem compiled with a linear objective (quadObjective: false)');
+    }
+  }
+
+  /** Forgets the warm-start points of every slot. */
+  resetWarmStart(): void {
+    this.warm.length = 0;
+  }
+
+  solve(thetas: Float64Array, batch: number): RouteSolution {
+    const T = this.compiled.thetaSize;
+    const programs: ConeProgram[] = [];
+    const solutions: ConeSolution[] = [];
+    for (let e = 0; e < batch; e++) {
+      const program = problemData(this.compiled, thetas.subarray(e * T, (e + 1) * T));
+      const solution = solveScs(program, this.scsOptions, this.warmStart ? this.warm[e] : undefined);
+      if (this.warmStart && (solution.status === 'optimal' || solution.status === 'optimal_inaccurate')) {
+        this.warm[e] = { x: solution.x, y: solution.y, s: solution.s };
+      }
+      programs.push(program);
+      solutions.push(solution);
+    }
+    const derivatives: (ConeProgramDerivative | undefined)[] = new Array(batch);
+    const derivativeOptions = this.derivativeOptions;
+    return {
+      x: solutions.map((s) => s.x),
+      y: solutions.map((s) => s.y),
+      statuses: solutions.map((s) => s.status),
+      iterations: solutions.map((s) => s.stats.iterations),
+      messages: solutions.map((s) => s.message),
+      dataGradients(dx, dy) {
+        const out: (DataGradient | null)[] = [];
+        for (let e = 0; e < batch; e++) {
+          const gx = dx[e] ?? null;
+          const gy = dy[e] ?? null;
+          if (gx === null && gy === null) {
+            out.push(null);
+            continue;
+          }
+          const sol = solutions[e]!;
+          let d = derivatives[e];
+          try {
+            d ??= derivatives[e] = coneProgramDerivative(programs[e]!, sol, derivativeOptions);
+          } catch (err) {
+            if (err instanceof SolverError) throw new SolverError(`batch element ${e}: ${err.message}`, err.status, e);
+            throw err;
+          }
+          const m = sol.y.length;
+          const n = sol.x.length;
+          const g = d.adjoint({ dx: gx ?? new Float64Array(n), dy: gy ?? new Float64Array(m), ds: new Float64Array(m) });
+          out.push({ dA: g.dA, db: g.db, dc: g.dc });
+        }
+        return out;
+      },
+    };
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * OptNet quadratic-program layers: the differentiable batched QP `qp()` and
+ * the `OptNetLayer` tfjs layer (Amos & Kolter, ICML 2017).
+ */
+export { qp, type OptionalTensor } from './qp_function.js';
+export { OptNetLayer, optNetLayer, type OptNetLayerArgs } from './optnet_layer.js';
+export { resolveQpLayerOptions, type QpLayerOptions, type ResolvedQpLayerOptions, type QpSolveReport, type QpFailurePolicy } from './qp_options.js';
+export { resolveQpShapes, QP_ARGUMENT_NAMES, type QpArgumentName, type QpLayout, type QpShapes } from './qp_shapes.js';
+export { resolveOptNetStructure, type FeasiblePoint, type FixedValue, type OptNetSource } from './optnet_args.js';

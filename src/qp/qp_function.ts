@@ -1,0 +1,172 @@
+import * as tf from '@tensorflow/tfjs';
+import { ShapeError, SolverError, assertFinite } from '../../solvers/errors.js';
+import { solveQpBatch } from '../../solvers/qp/index.js';
+import type { QpArgument, QpBatch, QpGradients, QpResult } from '../../solvers/qp/qp_types.js';
+import { STATUS_MESSAGES, isSolved } from '../../solvers/status.js';
+import { resolveQpLayerOptions, type QpLayerOptions, type ResolvedQpLayerOptions } from './qp_options.js';
+import { QP_ARGUMENT_NAMES, resolveQpShapes, type QpArgumentName, type QpLayout } from './qp_shapes.js';
+
+/** An optional QP argument: omitted as `undefined`/`null` or given with zero rows. */
+export type OptionalTensor = tf.Tensor | null | undefined;
+
+const GRAD_KEY: Readonly<Record<QpArgumentName, keyof QpGradients>> = { Q: 'dQ', p: 'dp', G: 'dG', h: 'dh', A: 'dA', b: 'db' };
+
+/** Copies a tensor into float64 and rejects NaN/Inf, naming the argument. */
+function toFloat64(t: tf.Tensor, name: string): Float64Array {
+  const out = Float64Array.from(t.dataSync() as ArrayLike<number>);
+  assertFinite(out, `qp argument ${name}`);
+  return out;
+}
+
+const EMPTY: QpArgument = { data: new Float64Array(0), batched: false };
+
+/** Indices of the examples whose rows are zeroed in the backward pass, per policy. */
+function rejectedExamples(result: QpResult, layout: QpLayout, opts: ResolvedQpLayerOptions): { failed: number[]; rejected: Set<number> } {
+  const failed: number[] = [];
+  const rejected = new Set<number>();
+  for (let i = 0; i < result.batch; i++) {
+    const status = result.status[i]!;
+    const z = result.z.subarray(i * layout.n, (i + 1) * layout.n);
+    const finite = z.every(Number.isFinite);
+    if (isSolved(status) && finite) continue;
+    failed.push(i);
+    if (opts.onSolverFailure === 'throw') {
+      const why = finite ? STATUS_MESSAGES[status] : `${STATUS_MESSAGES[status]}; the solution has non-finite entries`;
+      const where = layout.batched ? ` at batch index ${i}` : '';
+      throw new SolverError(`qp: the QP solve${where} ended with status '${status}' (${why})`, status, layout.batched ? i : undefined);
+    }
+    if (opts.onSolverFailure === 'zero-gradient' || !finite) rejected.add(i);
+  }
+  return { failed, rejected };
+}
+
+/** Solves the sub-batch `keep` of `batch` (batched arguments sliced, shared ones kept). */
+function subBatch(batch: QpBatch, keep: readonly number[], opts: ResolvedQpLayerOptions): QpResult {
+  const slice = (arg: QpArgument): QpArgument => {
+    if (!arg.batched) return arg;
+    const per = arg.data.length / batch.batch;
+    const data = new Float64Array(keep.length * per);
+    keep.forEach((src, dst) => data.set(arg.data.subarray(src * per, (src + 1) * per), dst * per));
+    return { data, batched: true };
+  };
+  return solveQpBatch(
+    { ...batch, batch: keep.length, Q: slice(batch.Q), p: slice(batch.p), G: slice(batch.G), h: slice(batch.h), A: slice(batch.A), b: slice(batch.b) },
+    { tol: opts.tol, maxIters: opts.maxIters },
+  );
+}
+
+function allFinite(g: QpGradients): boolean {
+  return [g.dQ, g.dp, g.dG, g.dh, g.dA, g.db].every((a) => a.every(Number.isFinite));
+}
+
+/**
+ * Gradients of the loss with respect to the QP data, with the examples in
+ * `rejected` contributing nothing. First tries the batch's own backward with
+ * those rows of dl/dz zeroed (exact whenever the factorization is finite);
+ * if that yields NaN/Inf, re-solves the accepted examples alone and scatters
+ * their gradients back. Throws `SolverError('nonfinite')` if even that fails.
+ */
+function safeBackward(batch: QpBatch, result: QpResult, dlDz: Float64Array, rejected: ReadonlySet<number>, n: number, opts: ResolvedQpLayerOptions): QpGradients {
+  for (const i of rejected) dlDz.fill(0, i * n, (i + 1) * n);
+  const first = result.backward(dlDz);
+  if (allFinite(first)) return first;
+  const keep: number[] = [];
+  for (let i = 0; i < batch.batch; i++) if (!rejected.has(i)) keep.push(i);
+  const scatter = (arg: QpArgument, sub: Float64Array): Float64Array => {
+    if (!arg.batched) return sub;
+    const per = arg.data.length / batch.batch;
+    const out = new Float64Array(arg.data.length);
+    keep.forEach((dst, src) => out.set(sub.subarray(src * per, (src + 1) * per), dst * per));
+    return out;
+  };
+  if (keep.length > 0) {
+    const again = subBatch(batch, keep, opts);
+    const subDz = new Float64Array(keep.length * n);
+    keep.forEach((src, dst) => subDz.set(dlDz.subarray(src * n, (src + 1) * n), dst * n));
+    const g = again.backward(subDz);
+    if (allFinite(g)) {
+      return {
+        dQ: scatter(batch.Q, g.dQ), dp: scatter(batch.p, g.dp), dG: scatter(batch.G, g.dG),
+        dh: scatter(batch.h, g.dh), dA: scatter(batch.A, g.dA), db: scatter(batch.b, g.db),
+      };
+    }
+  }
+  throw new SolverError('qp: the backward pass produced non-finite gradients even after excluding the failed examples', 'nonfinite');
+}
+
+/**
+ * Differentiable batched quadratic program (the OptNet layer of Amos & Kolter,
+ * "OptNet: Differentiable Optimization as a Layer in Neural Networks", ICML 2017):
+ *
+ *   z*(Q, p, G, h, A, b) = argmin_z 1/2 z'Qz + p'z  s.t.  Gz <= h,  Az = b.
+ *
+ * Takes float32 tensors, solves in float64 with the batched primal-dual
+ * interior point method of `solvers/qp` and returns z* as float32, shaped
+ * [batch, n] if any argument has a leading batch dimension, else [n].
+ * Unbatched arguments are shared by every example (their gradients are summed
+ * over the batch). G/h and A/b may be omitted (`undefined`/`null`) or given
+ * with zero rows for equality-only / inequality-only / unconstrained
+ * problems. Q must be symmetric positive semidefinite.
+ *
+ * Gradients (through `tf.customGrad`) come from implicit differentiation of
+ * the KKT conditions, reusing the solver's final factorization (OptNet eq. 7-8):
+ * dp = dz, dQ = 1/2 (dz z' + z dz'), dG = D(lam) dlam z' + lam dz',
+ * dh = -D(lam) dlam, dA = dnu z' + nu dz', db = -dnu.
+ *
+ * Bad shapes throw a `ShapeError` and NaN/Inf data a `ValueError`, naming the
+ * argument; a failed solve follows `options.onSolverFailure` (default: throw
+ * a `SolverError` naming the batch index and status).
+ */
+export function qp(
+  Q: tf.Tensor,
+  p: tf.Tensor,
+  G?: OptionalTensor,
+  h?: OptionalTensor,
+  A?: OptionalTensor,
+  b?: OptionalTensor,
+  options: QpLayerOptions = {},
+): tf.Tensor {
+  const opts = resolveQpLayerOptions(options);
+  const given: Record<QpArgumentName, tf.Tensor | undefined> = { Q, p, G: G ?? undefined, h: h ?? undefined, A: A ?? undefined, b: b ?? undefined };
+  for (const name of QP_ARGUMENT_NAMES) {
+    const t = given[name];
+    if (t !== undefined && !(t instanceof tf.Tensor)) throw new ShapeError(`qp: argument ${name} must be a tf.Tensor`);
+  }
+  const layout = resolveQpShapes({
+    Q: Q.shape, p: p.shape, G: given.G?.shape, h: given.h?.shape, A: given.A?.shape, b: given.b?.shape,
+  });
+  // Only non-empty arguments become inputs of the custom-gradient op.
+  const present = QP_ARGUMENT_NAMES.filter((name) => {
+    if ((name === 'G' || name === 'h') && layout.nIneq === 0) return false;
+    if ((name === 'A' || name === 'b') && layout.nEq === 0) return false;
+    return true;
+  });
+  const outShape = layout.batched ? [layout.batch, layout.n] : [layout.n];
+
+  const op = tf.customGrad((...args: unknown[]) => {
+    const inputs = args.slice(0, present.length) as tf.Tensor[];
+    const data: Record<QpArgumentName, QpArgument> = { Q: EMPTY, p: EMPTY, G: EMPTY, h: EMPTY, A: EMPTY, b: EMPTY };
+    present.forEach((name, i) => {
+      data[name] = { data: toFloat64(inputs[i]!, name), batched: layout.isBatched[name] };
+    });
+    const batch: QpBatch = { batch: layout.batch, n: layout.n, nIneq: layout.nIneq, nEq: layout.nEq, ...data };
+    const result = solveQpBatch(batch, { tol: opts.tol, maxIters: opts.maxIters });
+    const { failed, rejected } = rejectedExamples(result, layout, opts);
+    opts.onSolve?.({ batch: result.batch, status: result.status, iterations: result.iterations, kktResidual: result.kktResidual, failed });
+    const z = new Float32Array(layout.batch * layout.n);
+    for (let i = 0; i < layout.batch; i++) {
+      const row = result.z.subarray(i * layout.n, (i + 1) * layout.n);
+      if (row.every(Number.isFinite)) z.set(row, i * layout.n);
+    }
+    return {
+      value: tf.tensor(z, outShape, 'float32'),
+      gradFunc: (dy: tf.Tensor) => {
+        const dlDz = toFloat64(dy, 'dl/dz (incoming gradient)');
+        const grads = safeBackward(batch, result, dlDz, rejected, layout.n, opts);
+        return inputs.map((input, i) => tf.tensor(Float32Array.from(grads[GRAD_KEY[present[i]!]]), input.shape, 'float32'));
+      },
+    };
+  });
+  return op(...present.map((name) => given[name]!));
+}
+
