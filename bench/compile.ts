@@ -6,7 +6,7 @@
  * parameter-to-data maps; median wall-clock time over fresh problems after a
  * warm-up; compile_min_ms the fastest run; compile_cpu_ms the median process
  * CPU time, which is less distorted on a shared, overloaded machine),
- * data_ms (theta -> SCS data by sparse mat-vecs), solve_ms (one SCS solve at
+ * data_ms (theta -> SCS data by sparse mat-vecs, median after a warm-up), solve_ms (one SCS solve at
  * eps 1e-6) and the objective's relative error against the normal equations.
  * Reference (issue 2): cvxpylayers 1.1 takes 30 ms at n = 100 and 1.33 s at n = 300.
  */
@@ -85,8 +85,8 @@ export async function main(args: string[]): Promise<void> {
       const x = variable(n, 'x');
       return new Problem(minimize(sumSquares(A.matmul(x).sub(b))));
     };
-    for (let w = 0; w < 2; w++) compileProblem(build()); // warm-up (JIT)
-    const reps = n >= 300 ? 5 : 9;
+    for (let w = 0; w < 3; w++) compileProblem(build()); // warm-up (JIT)
+    const reps = n >= 300 ? 15 : 21;
     const times: number[] = [];
     const cpuTimes: number[] = [];
     let problem = build();
@@ -100,9 +100,13 @@ export async function main(args: string[]): Promise<void> {
       cpuTimes.push((c.user + c.system) / 1000);
     }
     const compiled = compileProblem(problem);
-    const t1 = performance.now();
-    problemData(compiled, thetaFromParameters(compiled));
-    const dataMs = performance.now() - t1;
+    const dataTimes: number[] = [];
+    for (let r = 0; r < 6; r++) {
+      const t1 = performance.now();
+      problemData(compiled, thetaFromParameters(compiled));
+      dataTimes.push(performance.now() - t1);
+    }
+    const dataMs = median(dataTimes.slice(1));
     const t2 = performance.now();
     const result = problem.solve({ epsAbs: 1e-6, epsRel: 1e-6 });
     const solveMs = performance.now() - t2;

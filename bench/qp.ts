@@ -4,9 +4,14 @@
  * argument batched: Q = LL' + 1e-3 I, z0 ~ N(0, I), s0 ~ U(0, 1),
  * h = G z0 + s0, b = A z0. One JSON line per (batch, n, nineq, neq).
  * Options: `--tol X` (default 1e-12, so the absolute KKT residual of these unnormalized
- * problems, whose Q has norm ~n, is <= 1e-8).
+ * problems, whose Q has norm ~n, is <= 1e-8); `--threads K` (default 0 =
+ * automatic: worker threads for the larger cases, see `QpOptions.threads`).
+ * Besides wall time, each line reports the process CPU time of forward and
+ * backward (all threads) and the 1-minute load average, since the machine is shared.
  */
+import { loadavg } from 'node:os';
 import { solveQpBatch, type QpBatch } from '../solvers/qp/index.js';
+import { startQpWorkers } from '../solvers/qp/qp_worker_pool.js';
 
 function sampler(seed: number): () => number {
   let s = seed >>> 0;
@@ -71,16 +76,25 @@ const CASES: ReadonlyArray<readonly [number, number, number, number]> = [
 export async function main(args: string[]): Promise<void> {
   const tolIdx = args.indexOf('--tol');
   const tol = tolIdx >= 0 ? Number(args[tolIdx + 1]) : 1e-12;
-  // Warm up the JIT on a small case so the first row is not compile time.
-  solveQpBatch(randomBatch(8, 20, 20, 2, 99), { tol }).backward(new Float64Array(8 * 20).fill(1));
+  const thrIdx = args.indexOf('--threads');
+  const threads = thrIdx >= 0 ? Number(args[thrIdx + 1]) : 0;
+  // Load the worker threads and warm up the JIT (forward and backward) so no row times start-up.
+  if (threads !== 1) await startQpWorkers();
+  for (let r = 0; r < 3; r++) {
+    solveQpBatch(randomBatch(16, 30, 30, 2, 99 + r), { tol, threads }).backward(new Float64Array(16 * 30).fill(1));
+  }
   for (const [batch, n, nineq, neq] of CASES) {
     const qp = randomBatch(batch, n, nineq, neq, 1000 + n + batch);
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
-    const res = solveQpBatch(qp, { tol });
+    const res = solveQpBatch(qp, { tol, threads });
     const t1 = performance.now();
+    const c1 = process.cpuUsage();
     const dl = new Float64Array(batch * n).fill(1);
     res.backward(dl);
     const t2 = performance.now();
+    const c2 = process.cpuUsage();
+    const cpu = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage) => +((b.user + b.system - a.user - a.system) / 1e6).toFixed(4);
     const solved = res.status.filter((s) => s === 'optimal').length;
     let iters = 0;
     for (const it of res.iterations) iters = Math.max(iters, it);
@@ -92,6 +106,9 @@ export async function main(args: string[]): Promise<void> {
       optimal: solved,
       solved: res.status.filter((s) => s === 'optimal' || s === 'optimal_inaccurate').length,
       max_iterations: iters,
+      fwd_cpu_s: cpu(c0, c1),
+      bwd_cpu_s: cpu(c1, c2),
+      load: +loadavg()[0]!.toFixed(2),
     }));
   }
 }

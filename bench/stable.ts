@@ -2,7 +2,9 @@
  * `npm run bench -- stable [--batch 2000] [--reps 10] [--dim 4]`: forward +
  * backward time per batch for the `StableDynamics` model against a plain
  * network of the same nominal architecture, i.e. the overhead of the inner
- * grad V and the projection. Prints one JSON object per case.
+ * grad V and the projection, and the forward-only time (one vector-field
+ * evaluation, what each RK4 stage of a rollout costs). Prints one JSON
+ * object per case.
  */
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../src/backend.js';
@@ -11,6 +13,18 @@ import { stableDynamics } from '../src/stable/index.js';
 function flag(args: string[], name: string, fallback: number): number {
   const i = args.indexOf(`--${name}`);
   return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : fallback;
+}
+
+function timeForward(field: (x: tf.Tensor2D) => tf.Tensor2D, x: tf.Tensor2D, reps: number): { meanMs: number; minMs: number } {
+  const step = () => tf.tidy(() => void field(x).dataSync());
+  step();
+  const times: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    step();
+    times.push(performance.now() - t0);
+  }
+  return { meanMs: times.reduce((a, b) => a + b, 0) / reps, minMs: Math.min(...times) };
 }
 
 function timeSteps(vars: tf.Variable[], field: (x: tf.Tensor2D) => tf.Tensor2D, x: tf.Tensor2D, y: tf.Tensor2D, reps: number): { meanMs: number; minMs: number } {
@@ -55,6 +69,8 @@ export async function main(args: string[]): Promise<void> {
     const t = timeSteps(c.vars.map((w) => w.read() as tf.Variable), c.field, x, y, reps);
     results[c.model] = t.meanMs;
     console.log(JSON.stringify({ bench: 'stable', case: 'forward_backward', model: c.model, backend: choice.backend, batch, stateDim: d, hidden, reps, meanMs: +t.meanMs.toFixed(2), minMs: +t.minMs.toFixed(2) }));
+    const f = timeForward(c.field, x, reps);
+    console.log(JSON.stringify({ bench: 'stable', case: 'forward', model: c.model, backend: choice.backend, batch, stateDim: d, hidden, reps, meanMs: +f.meanMs.toFixed(2), minMs: +f.minMs.toFixed(2) }));
   }
   console.log(JSON.stringify({ bench: 'stable', case: 'overhead', backend: choice.backend, batch, stateDim: d, stableOverPlain: +(results['stable']! / results['plain']!).toFixed(2) }));
   tf.dispose([x, y]);

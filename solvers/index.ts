@@ -9,3 +9,5 @@ export * from './scs/index.js';
 export * from './init.js';
 export * from './linalg/index.js';
 export * from './qp/index.js';
+export * from './cones/index.js';
+export * from './cone_derivative/index.js';

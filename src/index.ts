@@ -9,3 +9,5 @@ export * from './deq/index.js';
 export * from './mondeq/index.js';
 export * from './icnn/index.js';
 export * from './stable/index.js';
+export * from './convex/index.js';
+export * as dsl from '../dsl/index.js';

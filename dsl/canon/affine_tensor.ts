@@ -28,6 +28,7 @@ export class AffineTensor {
     readonly vals: Float64Array,
   ) {}
 
+  /** Number of stored terms. */
   get nnz(): number {
     return this.vals.length;
   }
@@ -75,6 +76,7 @@ export class TensorBuilder {
     this.vals = v;
   }
 
+  /** Adds one term (zeros are skipped). */
   push(row: number, xcol: number, tcol: number, val: number): void {
     if (val === 0) return;
     if (this.n === this.vals.length) this.grow(this.n + 1);
@@ -99,14 +101,11 @@ export class TensorBuilder {
     this.n += nnz;
   }
 
+  /** The tensor built so far; the builder must not be used afterwards (its full buffers are handed over without copying). */
   build(): AffineTensor {
-    return new AffineTensor(
-      this.size,
-      this.rows.slice(0, this.n),
-      this.xcols.slice(0, this.n),
-      this.tcols.slice(0, this.n),
-      this.vals.slice(0, this.n),
-    );
+    const n = this.n;
+    if (n === this.vals.length) return new AffineTensor(this.size, this.rows, this.xcols, this.tcols, this.vals);
+    return new AffineTensor(this.size, this.rows.slice(0, n), this.xcols.slice(0, n), this.tcols.slice(0, n), this.vals.slice(0, n));
   }
 }
 
@@ -141,6 +140,7 @@ export function parameterTensor(size: number, thetaOffset: number): AffineTensor
 
 /** s * t. */
 export function scaleTensor(t: AffineTensor, s: number): AffineTensor {
+  if (s === 1) return t;
   if (s === 0) return new TensorBuilder(t.size, 0).build();
   const vals = new Float64Array(t.nnz);
   for (let k = 0; k < vals.length; k++) vals[k] = t.vals[k]! * s;
@@ -191,8 +191,8 @@ export function mapRows(t: AffineTensor, outSize: number, ptr: Int32Array, out: 
   return b.build();
 }
 
-/** Stacks tensors on top of each other (rows of the second follow the first's). */
-export function stackTensors(parts: readonly AffineTensor[]): AffineTensor {
+/** Stacks tensors (optionally scaled) on top of each other: rows of the second follow the first's. */
+export function stackTensors(parts: readonly AffineTensor[], scales?: readonly number[]): AffineTensor {
   let size = 0;
   let nnz = 0;
   for (const p of parts) {
@@ -201,10 +201,10 @@ export function stackTensors(parts: readonly AffineTensor[]): AffineTensor {
   }
   const b = new TensorBuilder(size, nnz);
   let off = 0;
-  for (const p of parts) {
-    b.append(p, off);
+  parts.forEach((p, i) => {
+    b.append(p, off, scales ? scales[i]! : 1);
     off += p.size;
-  }
+  });
   return b.build();
 }
 
@@ -279,17 +279,32 @@ export function multiplyTensors(a: AffineTensor, b: AffineTensor, size: number):
   return out.build();
 }
 
+/** True when term t sits in row t for every t (a parameter or dense constant matrix, as built). */
+function denseOrder(a: AffineTensor): boolean {
+  if (a.nnz !== a.size) return false;
+  for (let t = 0; t < a.nnz; t++) if (a.rows[t] !== t) return false;
+  return true;
+}
+
+/** The bucket-by-column layout of a dense row-major m x k tensor in row order, without sorting. */
+function columnsOfDense(m: number, k: number): { ptr: Int32Array; order: Int32Array } {
+  const ptr = new Int32Array(k + 1);
+  for (let l = 0; l <= k; l++) ptr[l] = l * m;
+  const order = new Int32Array(m * k);
+  let q = 0;
+  for (let l = 0; l < k; l++) for (let i = 0; i < m; i++) order[q++] = i * k + l;
+  return { ptr, order };
+}
+
 /**
  * Matrix product of a (m x k, row-major) and b (k x n, row-major). Cost is
  * sum over l of (terms in column l of a) * (terms in row l of b), i.e.
  * O(nnz) for a parameter matrix times a variable vector.
  */
 export function matmulTensors(a: AffineTensor, m: number, k: number, b: AffineTensor, n: number): AffineTensor {
-  const aKey = new Int32Array(a.nnz);
-  for (let t = 0; t < a.nnz; t++) aKey[t] = a.rows[t]! % k;
   const bKey = new Int32Array(b.nnz);
   for (let t = 0; t < b.nnz; t++) bKey[t] = (b.rows[t]! / n) | 0;
-  const ba = bucket(aKey, k);
+  const ba = denseOrder(a) ? columnsOfDense(m, k) : bucket(Int32Array.from(a.rows, (r) => r % k), k);
   const bb = bucket(bKey, k);
   let total = 0;
   for (let l = 0; l < k; l++) total += (ba.ptr[l + 1]! - ba.ptr[l]!) * (bb.ptr[l + 1]! - bb.ptr[l]!);

@@ -9,15 +9,17 @@ import {
 } from './affine_tensor.js';
 import type { ConeConstraint } from './cone_constraint.js';
 
-/** Small algebra on affine tensors for writing canonicalizers; size-1 operands broadcast. */
+/** Sum of affine tensors (size-1 operands broadcast); the small algebra canonicalizers are written in. */
 export function plus(...terms: AffineTensor[]): AffineTensor {
   return addTensors(terms, Math.max(...terms.map((t) => t.size)));
 }
 
+/** a - b (size-1 operands broadcast). */
 export function minus(a: AffineTensor, b: AffineTensor): AffineTensor {
   return addTensors([a, b], Math.max(a.size, b.size), [1, -1]);
 }
 
+/** s * a for a number s. */
 export function times(a: AffineTensor, s: number): AffineTensor {
   return scaleTensor(a, s);
 }
@@ -27,6 +29,7 @@ export function filled(value: number, size = 1): AffineTensor {
   return constantTensor(new Float64Array(size).fill(value));
 }
 
+/** Sum of all entries of a, as a size-1 tensor. */
 export function total(a: AffineTensor): AffineTensor {
   return sumTensor(a);
 }
@@ -43,7 +46,7 @@ export function zeroCone(a: AffineTensor): ConeConstraint {
 
 /** |u|_2^2 <= t y with t + y >= 0, as one SOC (t + y, t - y, 2u) (t, y scalar). */
 export function quadOverLinCone(u: AffineTensor, y: AffineTensor, t: AffineTensor): ConeConstraint {
-  const expr = stackTensors([plus(t, y), minus(t, y), times(u, 2)]);
+  const expr = stackTensors([plus(t, y), minus(t, y), u], [1, 1, 2]);
   return { cone: 'soc', expr, sizes: [expr.size] };
 }
 

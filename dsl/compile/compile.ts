@@ -204,6 +204,7 @@ export function buildCompiledProblem(
     if (objTensor.xcols[k] === CONST) offTrip.push(0, tc, objTensor.vals[k]!);
     else cTrip.push(objTensor.xcols[k]!, tc, objTensor.vals[k]!);
   }
+  const userIndex = new Map(constraints.map((c, i) => [c, i]));
   const compiledBase = {
     parameters,
     thetaSize,
@@ -217,7 +218,7 @@ export function buildCompiledProblem(
     offsetMap: offTrip.toCsc(1, T + 1),
     objectiveSign: sign,
     variables: [...ctx.variableOffsets].map(([v, off]): VariableSlot<Variable> => ({ ref: v, size: v.size, recovery: selectionCsc(v.size, n, off) })),
-    constraints: owners.sort((p, q) => constraints.indexOf(p.ref) - constraints.indexOf(q.ref)).map((o): ConstraintSlot<Constraint> => ({ ref: o.ref, size: o.size, dualRecovery: selectionCsc(o.size, m, o.offset) })),
+    constraints: owners.sort((p, q) => userIndex.get(p.ref)! - userIndex.get(q.ref)!).map((o): ConstraintSlot<Constraint> => ({ ref: o.ref, size: o.size, dualRecovery: selectionCsc(o.size, m, o.offset) })),
     quadratic: split !== null,
     parametrized: !opts.frozen,
   };

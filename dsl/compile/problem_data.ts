@@ -3,6 +3,7 @@ import { ShapeError, ValueError, assertFinite } from '../../solvers/errors.js';
 import { cscMatVec, cscTransposeMatVec } from '../../solvers/sparse/csc.js';
 import type { CompiledProblem, DataGradient, ShapedRef } from '../compiled_problem.js';
 import type { Parameter } from '../expr/leaves.js';
+import { SelectionCsc } from './sparse_build.js';
 
 /**
  * theta from the parameters' current values, in `compiled.parameters` order
@@ -69,14 +70,21 @@ export function thetaGradient(compiled: CompiledProblem, grad: DataGradient): Fl
   return out.slice(0, T);
 }
 
+/** Applies a selection matrix without materializing its column pointers. */
+function select(sel: SelectionCsc, v: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(sel.rows);
+  for (let i = 0; i < sel.rows; i++) out[i] = v[sel.offset + i]!;
+  return out;
+}
+
 /** Each user variable's value (row-major, aligned with `compiled.variables`) from the solver's x. */
 export function recoverVariables<V extends ShapedRef>(compiled: CompiledProblem<ShapedRef, V>, x: ArrayLike<number>): Float64Array[] {
   if (x.length !== compiled.n) throw new ShapeError(`x has length ${x.length}, expected n = ${compiled.n}`);
-  return compiled.variables.map((s) => cscMatVec(s.recovery, x));
+  return compiled.variables.map((s) => (s.recovery instanceof SelectionCsc ? select(s.recovery, x) : cscMatVec(s.recovery, x)));
 }
 
 /** Each user constraint's dual (aligned with `compiled.constraints`) from the solver's y. */
 export function recoverDuals<C extends ShapedRef>(compiled: CompiledProblem<ShapedRef, ShapedRef, C>, y: ArrayLike<number>): Float64Array[] {
   if (y.length !== compiled.m) throw new ShapeError(`y has length ${y.length}, expected m = ${compiled.m}`);
-  return compiled.constraints.map((s) => cscMatVec(s.dualRecovery, y));
+  return compiled.constraints.map((s) => (s.dualRecovery instanceof SelectionCsc ? select(s.dualRecovery, y) : cscMatVec(s.dualRecovery, y)));
 }

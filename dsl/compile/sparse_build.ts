@@ -18,8 +18,32 @@ function countingSort(keys: Int32Array, nKeys: number, order?: Int32Array): Int3
 }
 
 /**
- * Sorts triplets by (column, row) in O(nnz + rows + cols) (two stable
- * counting sorts) and numbers the distinct positions: `pos[k]` is the index,
+ * Given triplet indices grouped by column (stable), sorts each column's run
+ * by row. Runs that are already sorted (the common case: canonicalization
+ * emits rows in increasing order) cost one comparison per entry.
+ */
+function sortColumnsByRow(order: Int32Array, r: Int32Array, c: Int32Array): void {
+  let start = 0;
+  while (start < order.length) {
+    const col = c[order[start]!]!;
+    let end = start + 1;
+    let sorted = true;
+    while (end < order.length && c[order[end]!] === col) {
+      if (r[order[end]!]! < r[order[end - 1]!]!) sorted = false;
+      end++;
+    }
+    if (!sorted) {
+      const run = Array.from(order.subarray(start, end)).sort((a, b) => r[a]! - r[b]! || a - b);
+      order.set(run, start);
+    }
+    start = end;
+  }
+}
+
+/**
+ * Sorts triplets by (column, row) in O(nnz + cols) (a stable
+ * counting sort by column, then per-column row order, which is usually already
+ * there) and numbers the distinct positions: `pos[k]` is the index,
  * in CSC order, of triplet k's (row, col) entry. Duplicates share a position.
  */
 export function cscPositions(
@@ -28,8 +52,8 @@ export function cscPositions(
   r: Int32Array,
   c: Int32Array,
 ): { colPtr: Int32Array; rowIndex: Int32Array; pos: Int32Array; order: Int32Array } {
-  const byRow = countingSort(r, rows);
-  const order = countingSort(c, cols, byRow);
+  const order = countingSort(c, cols);
+  sortColumnsByRow(order, r, c);
   const pos = new Int32Array(r.length);
   const rowIndex = new Int32Array(r.length);
   const colPtr = new Int32Array(cols + 1);
@@ -48,7 +72,7 @@ export function cscPositions(
     pos[k] = count - 1;
   }
   for (let j = 0; j < cols; j++) colPtr[j + 1]! += colPtr[j]!;
-  return { colPtr, rowIndex: rowIndex.slice(0, count), pos, order };
+  return { colPtr, rowIndex: count === rowIndex.length ? rowIndex : rowIndex.slice(0, count), pos, order };
 }
 
 /** CSC from triplets (duplicates summed), linear time. Like `cscFromTriplets` without the comparison sorts. */
@@ -90,7 +114,8 @@ export function valuesMap(rows: number, cols: number, pos: Int32Array, tcol: Int
     lastCol = c;
   }
   for (let j = 0; j < cols; j++) colPtr[j + 1]! += colPtr[j]!;
-  return { rows, cols, colPtr, rowIndex: rowIndex.slice(0, count), values: values.slice(0, count) };
+  const full = count === rowIndex.length;
+  return { rows, cols, colPtr, rowIndex: full ? rowIndex : rowIndex.slice(0, count), values: full ? values : values.slice(0, count) };
 }
 
 /** Growable (row, col, value) triplet lists. */
@@ -130,10 +155,37 @@ export class Triplets {
   }
 }
 
-/** Selection matrix (size x cols) picking columns offset .. offset + size - 1. */
-export function selectionCsc(size: number, cols: number, offset: number): CscMatrix {
-  const colPtr = new Int32Array(cols + 1);
-  for (let j = 0; j < cols; j++) colPtr[j + 1] = colPtr[j]! + (j >= offset && j < offset + size ? 1 : 0);
-  const rowIndex = Int32Array.from({ length: size }, (_, i) => i);
-  return { rows: size, cols, colPtr, rowIndex, values: new Float64Array(size).fill(1) };
+/**
+ * Selection matrix (size x cols) picking columns offset .. offset + size - 1:
+ * entry (i, offset + i) = 1. `colPtr` has `cols + 1` entries, so it is built
+ * on first access only: a problem with C constraints and m rows would
+ * otherwise hold C x m integers for dual recovery maps nobody reads.
+ */
+export class SelectionCsc implements CscMatrix {
+  readonly rowIndex: Int32Array;
+  readonly values: Float64Array;
+  private ptr: Int32Array | undefined;
+
+  constructor(
+    readonly rows: number,
+    readonly cols: number,
+    readonly offset: number,
+  ) {
+    this.rowIndex = Int32Array.from({ length: rows }, (_, i) => i);
+    this.values = new Float64Array(rows).fill(1);
+  }
+
+  get colPtr(): Int32Array {
+    if (!this.ptr) {
+      const p = new Int32Array(this.cols + 1);
+      for (let j = 0; j < this.cols; j++) p[j + 1] = p[j]! + (j >= this.offset && j < this.offset + this.rows ? 1 : 0);
+      this.ptr = p;
+    }
+    return this.ptr;
+  }
+}
+
+/** See SelectionCsc. */
+export function selectionCsc(size: number, cols: number, offset: number): SelectionCsc {
+  return new SelectionCsc(size, cols, offset);
 }

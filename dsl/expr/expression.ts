@@ -81,7 +81,8 @@ export abstract class Expression {
   /** Numeric value from the current variable and parameter values, or undefined if one of them is unset. */
   get value(): Value | undefined {
     const data = evaluateExpression(this);
-    return data === undefined ? undefined : new Value(this.shape, data);
+    // A copy, so callers cannot mutate a constant's storage through the value.
+    return data === undefined ? undefined : new Value(this.shape, data.slice());
   }
 
   add(other: ExprLike): Expression {

@@ -16,9 +16,13 @@ export type IntrinsicCurvature = 'affine' | 'convex' | 'concave';
 /** Curvature of a whole expression after the DCP composition rule. */
 export type Curvature = 'constant' | 'affine' | 'convex' | 'concave';
 
+/** Known >= 0. */
 export const NONNEG: Sign = { nonneg: true, nonpos: false };
+/** Known <= 0. */
 export const NONPOS: Sign = { nonneg: false, nonpos: true };
+/** Sign unknown. */
 export const UNKNOWN_SIGN: Sign = { nonneg: false, nonpos: false };
+/** Identically zero. */
 export const ZERO: Sign = { nonneg: true, nonpos: true };
 
 /** Sign of a numeric array. */

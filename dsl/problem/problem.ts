@@ -38,7 +38,6 @@ export class Problem implements CompilableProblem {
   value: number | undefined = undefined;
   /** Status of the last solve. */
   status: SolverStatus | undefined = undefined;
-  private dcpResult: E.Either<RuleError, ProblemFacts> | undefined;
   private dppResult: E.Either<RuleError, ProblemFacts> | undefined;
   private readonly lastSolutions = new Map<DslCompiledProblem, ConeSolution>();
 
@@ -52,8 +51,7 @@ export class Problem implements CompilableProblem {
   /** DCP analysis (parameters as constants); Left names the offending sub-expression and rule. */
   dcpAnalysis(): E.Either<RuleError, ProblemFacts> {
     // Not cached: quadForm's definiteness may depend on parameter values in DCP mode.
-    this.dcpResult = analyzeProblem(this.objective, this.constraints, 'dcp');
-    return this.dcpResult;
+    return analyzeProblem(this.objective, this.constraints, 'dcp');
   }
 
   /** DCP and then DPP analysis; Left is the first DcpError or DppError. */
@@ -101,7 +99,8 @@ export class Problem implements CompilableProblem {
    */
   solve(options: SolveOptions = {}): SolveResult {
     const opts = resolveSolveOptions(options);
-    const dcp = this.dcpAnalysis();
+    // A DPP verdict is final (it cannot depend on parameter values); DCP is re-checked for the others.
+    const dcp = this.dppResult && E.isRight(this.dppResult) ? this.dppResult : this.dcpAnalysis();
     if (E.isLeft(dcp)) throw dcp.left;
     if (!isScsLoaded()) throw new OptlayersError('SCS is not loaded: call `await initSolvers()` (optlayers/solvers) once before problem.solve()');
     let compiled: DslCompiledProblem;

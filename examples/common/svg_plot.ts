@@ -19,6 +19,8 @@ export interface Panel {
   readonly yLabel?: string;
   /** Horizontal reference lines (e.g. constraint bounds), drawn dotted. */
   readonly hLines?: readonly number[];
+  /** Logarithmic (base 10) y axis; non-positive values are not drawn. Default false. */
+  readonly logY?: boolean;
 }
 
 const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
@@ -59,7 +61,10 @@ function renderPanel(panel: Panel, ox: number, oy: number): string {
   const w = PANEL_W - MARGIN.left - MARGIN.right;
   const h = PANEL_H - MARGIN.top - MARGIN.bottom;
   const [x0, x1] = finiteRange(Array.from(panel.x));
-  const allY = panel.series.flatMap((s) => Array.from(s.y)).concat(panel.hLines ?? []);
+  // On a log axis every y is mapped to log10(y) before scaling (log10 of a
+  // non-positive value is NaN or -Infinity, which is skipped like a gap).
+  const ty = (y: number) => (panel.logY ? Math.log10(y) : y);
+  const allY = panel.series.flatMap((s) => Array.from(s.y, ty)).concat((panel.hLines ?? []).map(ty));
   const [y0, y1] = finiteRange(allY);
   const sx = (x: number) => ox + MARGIN.left + ((x - x0) / (x1 - x0)) * w;
   const sy = (y: number) => oy + MARGIN.top + (1 - (y - y0) / (y1 - y0)) * h;
@@ -70,11 +75,13 @@ function renderPanel(panel: Panel, ox: number, oy: number): string {
     parts.push(`<line x1="${sx(t)}" y1="${oy + MARGIN.top + h}" x2="${sx(t)}" y2="${oy + MARGIN.top + h + 4}" stroke="#444"/>`);
     parts.push(`<text x="${sx(t)}" y="${oy + MARGIN.top + h + 16}" text-anchor="middle" font-size="11">${t}</text>`);
   }
-  for (const t of niceTicks(y0, y1)) {
+  const decades = niceTicks(y0, y1).filter(Number.isInteger);
+  const yTicks = panel.logY && decades.length >= 2 ? decades : niceTicks(y0, y1);
+  for (const t of yTicks) {
     parts.push(`<line x1="${ox + MARGIN.left}" y1="${sy(t)}" x2="${ox + MARGIN.left + w}" y2="${sy(t)}" stroke="#eee"/>`);
-    parts.push(`<text x="${ox + MARGIN.left - 6}" y="${sy(t) + 4}" text-anchor="end" font-size="11">${t}</text>`);
+    parts.push(`<text x="${ox + MARGIN.left - 6}" y="${sy(t) + 4}" text-anchor="end" font-size="11">${panel.logY ? (Number.isInteger(t) ? `1e${t}` : (10 ** t).toPrecision(2)) : t}</text>`);
   }
-  for (const v of panel.hLines ?? []) {
+  for (const v of (panel.hLines ?? []).map(ty)) {
     parts.push(`<line x1="${ox + MARGIN.left}" y1="${sy(v)}" x2="${ox + MARGIN.left + w}" y2="${sy(v)}" stroke="#888" stroke-dasharray="2,3"/>`);
   }
   if (panel.xLabel) parts.push(`<text x="${ox + MARGIN.left + w / 2}" y="${oy + PANEL_H - 6}" text-anchor="middle" font-size="12">${escapeXml(panel.xLabel)}</text>`);
@@ -88,7 +95,7 @@ function renderPanel(panel: Panel, ox: number, oy: number): string {
     let pen = false;
     const n = Math.min(s.y.length, panel.x.length);
     for (let i = 0; i < n; i++) {
-      const y = s.y[i]!;
+      const y = ty(s.y[i]!);
       if (!Number.isFinite(y) || y < y0 - 10 * (y1 - y0) || y > y1 + 10 * (y1 - y0)) {
         pen = false;
         continue;

@@ -27,12 +27,25 @@ export interface AdpSystem {
   readonly noise: number;
 }
 
-/** A random system as in the paper's experiment: n = 2 states, m = 3 inputs, A scaled to spectral radius 1.05 (mildly unstable open loop). */
-export function randomAdpSystem(rng: SeededRandom, n = 2, m = 3, noise = 0.5): AdpSystem {
+/** Shape of a random ADP system; defaults follow the paper's experiment (n = 2 states, m = 3 inputs). */
+export interface AdpSystemSpec {
+  readonly n?: number;
+  readonly m?: number;
+  /** Standard deviation of the process noise (default 0.5). */
+  readonly noise?: number;
+  /** Spectral radius A is scaled to (default 1.05: mildly unstable open loop). */
+  readonly radius?: number;
+  /** Standard deviation of B's entries (default 0.5). */
+  readonly inputScale?: number;
+}
+
+/** A random system x+ = Ax + Bu + w with A scaled to the given spectral radius. */
+export function randomAdpSystem(rng: SeededRandom, spec: AdpSystemSpec = {}): AdpSystem {
+  const { n = 2, m = 3, noise = 0.5, radius = 1.05, inputScale = 0.5 } = spec;
   const A = rng.normals(n * n);
-  const scale = 1.05 / spectralRadius(A, n);
+  const scale = radius / spectralRadius(A, n);
   for (let i = 0; i < A.length; i++) A[i]! *= scale;
-  const B = rng.normals(n * m, 0.5);
+  const B = rng.normals(n * m, inputScale);
   return { n, m, A, B, noise };
 }
 
@@ -54,7 +67,8 @@ export function buildAdpPolicy(sys: AdpSystem): AdpPolicy {
   const v = parameter([sys.n], { name: 'v' });
   const SB = S.matmul(constant(rowsOf(sys.B, sys.n, sys.m)));
   const problem = new Problem(minimize(sumSquares(u).add(sumSquares(v.add(SB.matmul(u))))), [norm2(u).le(1)]);
-  const layer = new ConvexLayer(problem, { parameters: [S, v], variables: [u] });
+  // Training needs gradients, not 1e-8 solutions: 1e-6 keeps SCS (no acceleration in this build) fast.
+  const layer = new ConvexLayer(problem, { parameters: [S, v], variables: [u], tol: 1e-6 });
   return { layer, system: sys };
 }
 

@@ -30,7 +30,8 @@ export async function trainModel(vars: tf.Variable[], model: NormalizedModel, z:
   const order = Array.from({ length: count }, (_, i) => i);
   let last = NaN;
   for (let epoch = 0; epoch < epochs; epoch++) {
-    optimizer.learningRate = learningRate * (0.05 + 0.95 * 0.5 * (1 + Math.cos((Math.PI * epoch) / epochs)));
+    // tfjs reads the (protected) rate on every step, so a schedule may set it.
+    (optimizer as unknown as { learningRate: number }).learningRate = learningRate * (0.05 + 0.95 * 0.5 * (1 + Math.cos((Math.PI * epoch) / epochs)));
     for (let i = count - 1; i > 0; i--) {
       const k = Math.floor(rand.uniform() * (i + 1));
       [order[i], order[k]] = [order[k]!, order[i]!];

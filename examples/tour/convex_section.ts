@@ -19,7 +19,7 @@ export const convexSection: TourSection = {
     const weights = tf.tensor1d([1, 0, 0, 0]);
     const [p] = layer.apply([scores]);
     const g = tf.grad((s: tf.Tensor) => tf.sum(tf.mul(weights, layer.apply([s])[0]!)))(scores);
-    const fmt = (t: tf.Tensor) => `[${Array.from(t.dataSync()).map((v) => v.toFixed(3)).join(', ')}]`;
+    const fmt = (t: tf.Tensor) => `[${Array.from(t.dataSync()).map((v) => (Math.abs(v) < 5e-4 ? 0 : v).toFixed(3)).join(', ')}]`;
     console.log(`  sparsemax(${fmt(scores)}) = ${fmt(p!)}  (route: ${layer.route}, status ${layer.lastStats!.statuses[0]})`);
     console.log(`  d p[0] / d scores = ${fmt(g)}  (exact: [0.5, -0.5, 0, 0])`);
     tf.dispose([scores, weights, p!, g]);

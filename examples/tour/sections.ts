@@ -1,4 +1,6 @@
+import { convexSection } from './convex_section.js';
 import { deqSection } from './deq_section.js';
+import { dslSection } from './dsl_section.js';
 import { stableSection } from './stable_section.js';
 
 /** One step of the `npm start` tour. */
@@ -7,4 +9,4 @@ export interface TourSection {
   run(): Promise<void>;
 }
 
-export const tourSections: TourSection[] = [deqSection, stableSection];
+export const tourSections: TourSection[] = [dslSection, convexSection, deqSection, stableSection];

@@ -7,3 +7,4 @@ export { resolveQpOptions, type ResolvedQpOptions } from './qp_options.js';
 export { solveQpBatch } from './solve_qp_batch.js';
 export { validateQpBatch } from './qp_validate.js';
 export { solveOsqpForm, type OsqpBatch, type OsqpGradients, type OsqpResult } from './osqp_form.js';
+export { startQpWorkers, availableQpThreads, lastQpWorkerShare } from './qp_worker_pool.js';

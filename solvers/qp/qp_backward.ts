@@ -52,35 +52,49 @@ export function qpBackward(qp: QpBatch, ctx: QpBatchContext, sol: QpSolution, dl
     }
     refineAdjoint(ex, kkt, g, lam, slack, u, v, w, ws);
     const nu = sol.nu.subarray(e * neq, (e + 1) * neq);
-    const oQ = qp.Q.batched ? e * n * n : 0;
-    for (let i = 0; i < n; i++) {
-      const ui = u[i]!;
-      const zi = z[i]!;
-      const r = oQ + i * n;
-      for (let j = 0; j < n; j++) dQ[r + j] -= 0.5 * (ui * z[j]! + zi * u[j]!);
-    }
-    const oP = qp.p.batched ? e * n : 0;
-    for (let i = 0; i < n; i++) dp[oP + i] -= u[i]!;
-    const oG = qp.G.batched ? e * m * n : 0;
-    const oH = qp.h.batched ? e * m : 0;
-    for (let k = 0; k < m; k++) {
-      const lk = lam[k]!;
-      const vk = v[k]!;
-      const r = oG + k * n;
-      for (let j = 0; j < n; j++) dG[r + j] -= lk * u[j]! + vk * z[j]!;
-      dh[oH + k] += vk;
-    }
-    const oA = qp.A.batched ? e * neq * n : 0;
-    const oB = qp.b.batched ? e * neq : 0;
-    for (let k = 0; k < neq; k++) {
-      const nk = nu[k]!;
-      const wk = w[k]!;
-      const r = oA + k * n;
-      for (let j = 0; j < n; j++) dA[r + j] -= nk * u[j]! + wk * z[j]!;
-      db[oB + k] += wk;
-    }
+    accumulateGradients(
+      n, m, neq, z, lam, nu, u, v, w,
+      dQ, qp.Q.batched ? e * n * n : 0, dp, qp.p.batched ? e * n : 0,
+      dG, qp.G.batched ? e * m * n : 0, dh, qp.h.batched ? e * m : 0,
+      dA, qp.A.batched ? e * neq * n : 0, db, qp.b.batched ? e * neq : 0,
+    );
   }
   return { dQ, dp, dG, dh, dA, db };
+}
+
+/**
+ * Adds one example's gradients (OptNet eq. 8 with dz = -u, D(lam)dlam = -v,
+ * dnu = -w) at the given offsets; a separate small function so the JIT
+ * optimizes these O(n^2) loops on the first backward call.
+ */
+function accumulateGradients(
+  n: number, m: number, neq: number,
+  z: Float64Array, lam: Float64Array, nu: Float64Array, u: Float64Array, v: Float64Array, w: Float64Array,
+  dQ: Float64Array, oQ: number, dp: Float64Array, oP: number,
+  dG: Float64Array, oG: number, dh: Float64Array, oH: number,
+  dA: Float64Array, oA: number, db: Float64Array, oB: number,
+): void {
+  for (let i = 0; i < n; i++) {
+    const ui = u[i]!;
+    const zi = z[i]!;
+    const r = oQ + i * n;
+    for (let j = 0; j < n; j++) dQ[r + j] -= 0.5 * (ui * z[j]! + zi * u[j]!);
+  }
+  for (let i = 0; i < n; i++) dp[oP + i] -= u[i]!;
+  for (let k = 0; k < m; k++) {
+    const lk = lam[k]!;
+    const vk = v[k]!;
+    const r = oG + k * n;
+    for (let j = 0; j < n; j++) dG[r + j] -= lk * u[j]! + vk * z[j]!;
+    dh[oH + k] += vk;
+  }
+  for (let k = 0; k < neq; k++) {
+    const nk = nu[k]!;
+    const wk = w[k]!;
+    const r = oA + k * n;
+    for (let j = 0; j < n; j++) dA[r + j] -= nk * u[j]! + wk * z[j]!;
+    db[oB + k] += wk;
+  }
 }
 
 /**

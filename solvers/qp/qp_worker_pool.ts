@@ -23,6 +23,7 @@ type WorkerThreads = typeof import('node:worker_threads');
 interface PoolWorker {
   readonly worker: NodeWorker;
   alive: boolean;
+  ready: Promise<boolean>;
 }
 
 /** The Node `worker_threads` module, or null where there is none (browsers, old Node). */
@@ -77,15 +78,22 @@ function spawn(wt: WorkerThreads): PoolWorker | null {
   } catch {
     return null;
   }
-  const pw: PoolWorker = { worker, alive: true };
+  let settle: (ok: boolean) => void = () => {};
+  const pw: PoolWorker = { worker, alive: true, ready: new Promise<boolean>((resolve) => (settle = resolve)) };
   worker.on('message', (msg: { type?: string }) => {
-    if (msg?.type === 'fatal') pw.alive = false;
+    if (msg?.type === 'ready') settle(true);
+    if (msg?.type === 'fatal') {
+      pw.alive = false;
+      settle(false);
+    }
   });
   worker.on('error', () => {
     pw.alive = false;
+    settle(false);
   });
   worker.on('exit', () => {
     pw.alive = false;
+    settle(false);
   });
   worker.unref();
   return pw;
@@ -107,6 +115,32 @@ function poolWorkers(count: number): PoolWorker[] {
   return workers.slice(0, count);
 }
 
+/**
+ * Starts `count` pool workers ahead of time (default: one per extra core) and
+ * resolves to how many loaded successfully. Optional: `solveQpBatch` starts
+ * them on first use, but a worker's first batch is then mostly done by the
+ * calling thread while the worker loads; call this at start-up (or before
+ * timing) to avoid that.
+ */
+export async function startQpWorkers(count = availableQpThreads() - 1): Promise<number> {
+  const pool = poolWorkers(count);
+  // Keep the process alive while waiting for the workers to load (they are unref'ed otherwise).
+  for (const w of pool) w.worker.ref();
+  try {
+    const ready = await Promise.all(pool.map((w) => w.ready));
+    return ready.filter(Boolean).length;
+  } finally {
+    for (const w of pool) w.worker.unref();
+  }
+}
+
+let lastWorkerExamples = 0;
+
+/** Examples solved by worker threads in the last multi-threaded `solveQpBatch` call (diagnostics, tests). */
+export function lastQpWorkerShare(): number {
+  return lastWorkerExamples;
+}
+
 /** A claimed example no worker has finished for this long (and >= 100x the slowest local example) is solved locally. */
 const STALL_MS = 30_000;
 
@@ -126,6 +160,7 @@ export function solveWithWorkers(ctx: QpBatchContext, extraThreads: number): boo
   const local = new ExampleSolver(ctx);
   const mine = new Uint8Array(batch);
   let slowest = 0;
+  let workerExamples = 0;
   try {
     for (;;) {
       const e = Atomics.add(claims, 0, 1);
@@ -144,6 +179,7 @@ export function solveWithWorkers(ctx: QpBatchContext, extraThreads: number): boo
         const state = Atomics.load(claims, 1 + e);
         if (state === CLAIM_DONE) {
           lastProgress = performance.now();
+          workerExamples++;
           break;
         }
         if (state === CLAIM_FAILED) {
@@ -162,5 +198,6 @@ export function solveWithWorkers(ctx: QpBatchContext, extraThreads: number): boo
     // Stop workers from claiming more of an abandoned batch (e.g. after an exception here).
     Atomics.store(claims, 0, batch);
   }
+  lastWorkerExamples = workerExamples;
   return true;
 }

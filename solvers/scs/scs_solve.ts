@@ -38,13 +38,22 @@ export interface WarmStart {
   readonly s: ArrayLike<number>;
 }
 
-// SCS 3 exit codes (scs.h).
-function mapScsStatus(code: number, iterations: number, maxIters: number): SolverStatus {
+/** Relative residual below which an iteration-limited SCS point still counts as `optimal_inaccurate`. */
+const INACCURATE_RESIDUAL = 1e-4;
+
+// SCS 3 exit codes (scs.h). SCS reports code 2 (solved inaccurate) whenever it
+// stops at the iteration or time limit without a certificate; whether that
+// point is near a solution is decided here from its residuals.
+function mapScsStatus(code: number, info: RawScsSolution['info'], maxIters: number): SolverStatus {
   switch (code) {
     case 1:
       return 'optimal';
-    case 2:
-      return iterations >= maxIters ? 'max_iters' : 'optimal_inaccurate';
+    case 2: {
+      if (info.iter < maxIters) return 'optimal_inaccurate';
+      const scale = 1 + Math.abs(info.pobj) + Math.abs(info.dobj);
+      const worst = Math.max(info.resPri, info.resDual, Math.abs(info.gap));
+      return Number.isFinite(worst) && worst <= INACCURATE_RESIDUAL * scale ? 'optimal_inaccurate' : 'max_iters';
+    }
     case -1:
       return 'unbounded';
     case -6:
@@ -141,7 +150,7 @@ export function solveScs(problem: ConeProgram, options: ScsOptions = {}, warm?: 
   const x = raw.x ? Float64Array.from(raw.x) : new Float64Array(n).fill(NaN);
   const y = raw.y ? Float64Array.from(raw.y) : new Float64Array(m).fill(NaN);
   const s = raw.s ? Float64Array.from(raw.s) : new Float64Array(m).fill(NaN);
-  let status = mapScsStatus(raw.statusVal, raw.info.iter, opts.maxIters);
+  let status = mapScsStatus(raw.statusVal, raw.info, opts.maxIters);
   if ((status === 'optimal' || status === 'optimal_inaccurate') && (hasNonFinite(x) || hasNonFinite(y) || hasNonFinite(s))) {
     status = 'nonfinite';
   }

@@ -4,6 +4,7 @@ import type { ConeProgram } from '../../solvers/cone_program.js';
 import { coneProgramDerivative } from '../../solvers/cone_derivative/index.js';
 import type { ConeDerivativeOptions, ConeProgramDerivative } from '../../solvers/cone_derivative/cone_derivative_types.js';
 import { OptlayersError, SolverError } from '../../solvers/errors.js';
+import { isSolved } from '../../solvers/status.js';
 import { solveScs, type ConeSolution, type ScsOptions, type WarmStart } from '../../solvers/scs/index.js';
 import type { RouteSolution, RouteSolver } from './route_types.js';
 
@@ -68,9 +69,13 @@ export class ScsRoute implements RouteSolver {
             continue;
           }
           const sol = solutions[e]!;
+          // Only the 'best-effort' policy asks for the gradient of an unsolved
+          // slot: differentiate at the point SCS returned (if it is finite,
+          // else the derivative throws and the caller drops the slot).
+          const point = isSolved(sol.status) ? sol : { ...sol, status: 'optimal_inaccurate' as const };
           let d = derivatives[e];
           try {
-            d ??= derivatives[e] = coneProgramDerivative(programs[e]!, sol, derivativeOptions);
+            d ??= derivatives[e] = coneProgramDerivative(programs[e]!, point, derivativeOptions);
           } catch (err) {
             if (err instanceof SolverError) throw new SolverError(`batch element ${e}: ${err.message}`, err.status, e);
             throw err;

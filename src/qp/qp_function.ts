@@ -20,24 +20,31 @@ function toFloat64(t: tf.Tensor, name: string): Float64Array {
 
 const EMPTY: QpArgument = { data: new Float64Array(0), batched: false };
 
-/** Indices of the examples whose rows are zeroed in the backward pass, per policy. */
-function rejectedExamples(result: QpResult, layout: QpLayout, opts: ResolvedQpLayerOptions): { failed: number[]; rejected: Set<number> } {
+/**
+ * Classifies the examples of a solved batch: `failed` are those without an
+ * optimal/optimal_inaccurate status or with a non-finite iterate; `rejected`
+ * (output zeros, no gradient) are all failed ones under 'zero-gradient' and
+ * the non-finite ones under 'best-effort'.
+ */
+function classifyExamples(result: QpResult, n: number, opts: ResolvedQpLayerOptions): { failed: number[]; rejected: Set<number> } {
   const failed: number[] = [];
   const rejected = new Set<number>();
   for (let i = 0; i < result.batch; i++) {
-    const status = result.status[i]!;
-    const z = result.z.subarray(i * layout.n, (i + 1) * layout.n);
-    const finite = z.every(Number.isFinite);
-    if (isSolved(status) && finite) continue;
+    const finite = result.z.subarray(i * n, (i + 1) * n).every(Number.isFinite);
+    if (isSolved(result.status[i]!) && finite) continue;
     failed.push(i);
-    if (opts.onSolverFailure === 'throw') {
-      const why = finite ? STATUS_MESSAGES[status] : `${STATUS_MESSAGES[status]}; the solution has non-finite entries`;
-      const where = layout.batched ? ` at batch index ${i}` : '';
-      throw new SolverError(`qp: the QP solve${where} ended with status '${status}' (${why})`, status, layout.batched ? i : undefined);
-    }
-    if (opts.onSolverFailure === 'zero-gradient' || !finite) rejected.add(i);
+    if (opts.onSolverFailure !== 'best-effort' || !finite) rejected.add(i);
   }
   return { failed, rejected };
+}
+
+/** The `SolverError` for the first failed example (policy 'throw'). */
+function failureError(result: QpResult, layout: QpLayout, index: number): SolverError {
+  const status = result.status[index]!;
+  const finite = result.z.subarray(index * layout.n, (index + 1) * layout.n).every(Number.isFinite);
+  const why = finite ? STATUS_MESSAGES[status] : `${STATUS_MESSAGES[status]}; the solution has non-finite entries`;
+  const where = layout.batched ? ` at batch index ${index}` : '';
+  return new SolverError(`qp: the QP solve${where} ended with status '${status}' (${why})`, status, layout.batched ? index : undefined);
 }
 
 /** Solves the sub-batch `keep` of `batch` (batched arguments sliced, shared ones kept). */
@@ -151,12 +158,12 @@ export function qp(
     });
     const batch: QpBatch = { batch: layout.batch, n: layout.n, nIneq: layout.nIneq, nEq: layout.nEq, ...data };
     const result = solveQpBatch(batch, { tol: opts.tol, maxIters: opts.maxIters });
-    const { failed, rejected } = rejectedExamples(result, layout, opts);
+    const { failed, rejected } = classifyExamples(result, layout.n, opts);
     opts.onSolve?.({ batch: result.batch, status: result.status, iterations: result.iterations, kktResidual: result.kktResidual, failed });
+    if (opts.onSolverFailure === 'throw' && failed.length > 0) throw failureError(result, layout, failed[0]!);
     const z = new Float32Array(layout.batch * layout.n);
     for (let i = 0; i < layout.batch; i++) {
-      const row = result.z.subarray(i * layout.n, (i + 1) * layout.n);
-      if (row.every(Number.isFinite)) z.set(row, i * layout.n);
+      if (!rejected.has(i)) z.set(result.z.subarray(i * layout.n, (i + 1) * layout.n), i * layout.n);
     }
     return {
       value: tf.tensor(z, outShape, 'float32'),

@@ -7,12 +7,13 @@ import type { SolverStatus } from '../../solvers/status.js';
  *
  * - `'throw'`: throw a `SolverError` naming the first failed batch index and
  *   its status (the default: a failed solve must never reach the loss).
- * - `'zero-gradient'`: the failed example's output is the solver's best
- *   iterate when it is finite (zeros otherwise) and it contributes nothing
- *   to any gradient.
- * - `'best-effort'`: the failed example's best iterate is used and
- *   differentiated as if it were optimal, provided the iterate and its
- *   gradient are finite; otherwise it falls back to `'zero-gradient'`.
+ * - `'zero-gradient'`: the failed example's output is zeros and it
+ *   contributes nothing to any gradient.
+ * - `'best-effort'`: the failed example's output is the solver's best
+ *   iterate, and its gradient is whatever the solver's backward pass gives
+ *   for it (`solvers/qp` gives zero for unsolved examples); an iterate with
+ *   NaN/Inf entries falls back to `'zero-gradient'`.
+ * Either way no NaN reaches the output or the gradients.
  */
 export type QpFailurePolicy = 'throw' | 'zero-gradient' | 'best-effort';
 

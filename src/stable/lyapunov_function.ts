@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ShapeError, ValueError } from '../../solvers/errors.js';
 import { checkConvexActivation, type ConvexActivation } from '../icnn/convex_activation.js';
 import { icnnForward } from '../icnn/icnn_forward.js';
-import { icnnValueAndInputGradient, type IcnnValueAndInputGradient } from '../icnn/icnn_input_gradient.js';
+import { icnnValueAndInputGradient } from '../icnn/icnn_input_gradient.js';
 import { checkHiddenUnits, checkPositive, createIcnnWeights, lastDim, type IcnnLayerWeights } from '../icnn/icnn_weights.js';
 import type { BaseLayerArgs, LayerShape } from '../icnn/layer_types.js';
 import { rehu, rehuDerivative } from '../icnn/rehu.js';
@@ -64,6 +64,17 @@ function checkCentering(value: unknown): LyapunovCentering {
   return value;
 }
 
+/** The batch [0; x]: the origin as an extra first row. */
+function withOrigin(x: tf.Tensor2D): tf.Tensor2D {
+  return tf.concat([tf.zeros([1, x.shape[1]]), x], 0);
+}
+
+/** u(x) = g(x) - g(0), minus grad g(0) . x when `slope` = grad g(0) [1, n] is given. */
+function centred(x: tf.Tensor2D, g: tf.Tensor2D, origin: tf.Tensor2D, slope: tf.Tensor2D | undefined): tf.Tensor2D {
+  const u = tf.sub(g, origin) as tf.Tensor2D;
+  return slope === undefined ? u : (tf.sub(u, tf.matMul(x, slope, false, true)) as tf.Tensor2D);
+}
+
 /** V(x) and its gradient with respect to x, both batched. */
 export interface LyapunovValueAndGradient {
   /** V(x), shape [batch, 1]. */
@@ -107,8 +118,18 @@ export class LyapunovFunction extends tf.layers.Layer {
     this.checkInput(x);
     const o = this.options;
     return tf.tidy(() => {
-      const origin = this.origin();
-      const u = this.centre(x, icnnForward(this.layerWeights, x, o.activation, o.rehuWidth), origin);
+      let g: tf.Tensor2D;
+      let origin: tf.Tensor2D;
+      let slope: tf.Tensor2D | undefined;
+      if (o.centering === 'tangent') {
+        const atOrigin = icnnValueAndInputGradient(this.layerWeights, tf.zeros([1, this.inputDim]), o.activation, o.rehuWidth);
+        [g, origin, slope] = [icnnForward(this.layerWeights, x, o.activation, o.rehuWidth), atOrigin.value, atOrigin.gradient];
+      } else {
+        // One network pass over [0; x] gives g(0) and g(x).
+        const both = icnnForward(this.layerWeights, withOrigin(x), o.activation, o.rehuWidth);
+        [origin, g] = tf.split(both, [1, x.shape[0]], 0) as [tf.Tensor2D, tf.Tensor2D];
+      }
+      const u = centred(x, g, origin, slope);
       return tf.add(rehu(u, o.rehuWidth), tf.mul(tf.sum(tf.square(x), 1, true), o.eps)) as tf.Tensor2D;
     });
   }
@@ -116,35 +137,26 @@ export class LyapunovFunction extends tf.layers.Layer {
   /**
    * V(x) and grad_x V(x) in one pass, with grad V = sigma_d'(u) grad u + 2 eps x
    * and grad u from the network's explicit reverse sweep
-   * (`icnnValueAndInputGradient`). Both are ordinary differentiable
-   * expressions of x and the weights, so a loss of the gradient (the stable
-   * projection) trains with plain first-order tape gradients, and evaluating
-   * it (rollouts) records no tape.
+   * (`icnnValueAndInputGradient`) over the batch [0; x], which yields g(0)
+   * and grad g(0) too. Both results are ordinary differentiable expressions
+   * of x and the weights, so a loss of the gradient (the stable projection)
+   * trains with first-order tape gradients, and evaluating it (rollouts)
+   * records no tape.
    */
   valueAndGradient(x: tf.Tensor2D): LyapunovValueAndGradient {
     this.checkInput(x);
     const o = this.options;
     return tf.tidy(() => {
-      const origin = this.origin();
-      const at = icnnValueAndInputGradient(this.layerWeights, x, o.activation, o.rehuWidth);
-      const u = this.centre(x, at.value, origin);
-      const gradU = o.centering === 'tangent' ? tf.sub(at.gradient, origin.gradient) : at.gradient;
+      const both = icnnValueAndInputGradient(this.layerWeights, withOrigin(x), o.activation, o.rehuWidth);
+      const [origin, g] = tf.split(both.value, [1, x.shape[0]], 0) as [tf.Tensor2D, tf.Tensor2D];
+      const [slope, gradG] = tf.split(both.gradient, [1, x.shape[0]], 0) as [tf.Tensor2D, tf.Tensor2D];
+      const tangent = o.centering === 'tangent';
+      const u = centred(x, g, origin, tangent ? slope : undefined);
+      const gradU = tangent ? tf.sub(gradG, slope) : gradG;
       const value = tf.add(rehu(u, o.rehuWidth), tf.mul(tf.sum(tf.square(x), 1, true), o.eps)) as tf.Tensor2D;
       const gradient = tf.add(tf.mul(rehuDerivative(u, o.rehuWidth), gradU), tf.mul(x, 2 * o.eps)) as tf.Tensor2D;
       return { value, gradient };
     });
-  }
-
-  /** g(0) and grad g(0) (one row). */
-  private origin(): IcnnValueAndInputGradient {
-    const o = this.options;
-    return icnnValueAndInputGradient(this.layerWeights, tf.zeros([1, this.inputDim]), o.activation, o.rehuWidth);
-  }
-
-  /** u(x) = g(x) - g(0) [- grad g(0) . x] from g(x) [batch, 1]. */
-  private centre(x: tf.Tensor2D, g: tf.Tensor2D, origin: IcnnValueAndInputGradient): tf.Tensor2D {
-    const u = tf.sub(g, origin.value) as tf.Tensor2D;
-    return this.options.centering === 'tangent' ? (tf.sub(u, tf.matMul(x, origin.gradient, false, true)) as tf.Tensor2D) : u;
   }
 
   private checkInput(x: tf.Tensor2D): void {

@@ -4,6 +4,7 @@ import {
   Problem,
   abs,
   analyzeExpression,
+  compileProblem,
   constant,
   exp,
   log,
@@ -116,6 +117,7 @@ describe('DPP analysis', () => {
     const msg = leftMessage(res);
     expect(msg).toContain('p * p');
     expect(msg).toContain('DPP product');
+    expect(() => compileProblem(prob)).toThrow(DppError);
   });
 
   it('quadForm(x, P) with a parameter P is not DPP; with a constant P it is', () => {

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Problem, minimize, multiply, parameter, sum, sumSquares, variable } from '../../../dsl/index.js';
-import { DppError, SolverError, ShapeError, ValueError } from '../../../solvers/errors.js';
+import { Problem, logSumExp, minimize, multiply, parameter, sum, sumSquares, variable } from '../../../dsl/index.js';
+import { DppError, SolverError, ShapeError, UnsupportedError, ValueError } from '../../../solvers/errors.js';
 import { init } from '../../../src/init.js';
-import { ConvexLayer } from '../../../src/convex/index.js';
+import { ConvexLayer, ConvexSolutionMap } from '../../../src/convex/index.js';
 import { CASES } from './convex_fixtures.js';
 
 beforeAll(async () => {
@@ -118,6 +118,70 @@ describe('ConvexLayer (tensors)', () => {
       tf.dispose([A, LO, HI]);
     });
   }
+
+  it('returns the same duals on both routes; dual gradients need the SCS route', () => {
+    const x = variable(3, { name: 'x' });
+    const a = parameter(3, { name: 'a' });
+    const cap = x.le(1);
+    const problem = new Problem(minimize(sumSquares(x.sub(a))), [cap]);
+    const A = tf.tensor2d([[2, 0.5, 3], [-1, 1.5, 0]]);
+    const viaAuto = new ConvexLayer(problem, { parameters: [a], variables: [x], duals: [cap] });
+    const viaQp = new ConvexLayer(problem, { parameters: [a], variables: [x], duals: [cap], solver: 'qp' });
+    expect(viaAuto.route).toBe('scs');
+    expect(viaQp.route).toBe('qp');
+    const [xs, ys] = viaAuto.apply([A]);
+    const [xq, yq] = viaQp.apply([A]);
+    // KKT: the dual of x <= 1 is 2 (a - 1)_+.
+    const expected = [[2, 0, 4], [0, 1, 0]];
+    (ys!.arraySync() as number[][]).forEach((row, e) => row.forEach((v, k) => expect(v).toBeCloseTo(expected[e]![k]!, 4)));
+    (yq!.arraySync() as number[][]).forEach((row, e) => row.forEach((v, k) => expect(v).toBeCloseTo(expected[e]![k]!, 6)));
+    (xq!.arraySync() as number[][]).forEach((row, e) => row.forEach((v, k) => expect(v).toBeCloseTo((xs!.arraySync() as number[][])[e]![k]!, 4)));
+    const g = tf.grad((av: tf.Tensor) => tf.sum(viaAuto.apply([av])[1]!))(A);
+    (g.arraySync() as number[][]).forEach((row, e) => row.forEach((v, k) => expect(v).toBeCloseTo(expected[e]![k]! > 0 ? 2 : 0, 3)));
+    expect(() => tf.grad((av: tf.Tensor) => tf.sum(viaQp.apply([av])[1]!))(A)).toThrow(UnsupportedError);
+    tf.dispose([A, xs!, ys!, xq!, yq!, g]);
+  });
+
+  it('warm starts SCS per batch slot and reports per-call statistics', async () => {
+    const x = variable(4, { name: 'x' });
+    const a = parameter(4, { name: 'a' });
+    const problem = new Problem(minimize(logSumExp(x).add(sumSquares(x.sub(a)))));
+    const spec = { parameters: [a], variables: [x] };
+    const cold = new ConvexSolutionMap(problem, spec, { warmStart: false, tol: 1e-9 });
+    const warm = new ConvexSolutionMap(problem, spec, { warmStart: true, tol: 1e-9 });
+    const values = [{ data: Float64Array.of(0.5, -1, 2, 0.3, 1, 1, -2, 0), batched: true }];
+    const nudged = [{ data: values[0]!.data.map((v) => v + 1e-4), batched: true }];
+    const run = (m: ConvexSolutionMap, v: typeof values) => m.solve(m.packThetas(v).thetas, 2);
+    run(warm, values);
+    const first = run(cold, nudged);
+    const second = run(warm, nudged);
+    expect(second.stats.route).toBe('scs');
+    expect(second.stats.statuses).toEqual(['optimal', 'optimal']);
+    expect(second.stats.solveSeconds).toBeGreaterThan(0);
+    for (let e = 0; e < 2; e++) expect(second.stats.iterations[e]!).toBeLessThan(first.stats.iterations[e]!);
+    second.variables[0]!.forEach((v, i) => expect(v).toBeCloseTo(first.variables[0]![i]!, 6));
+  });
+
+  it("an iteration-limited SCS solve: 'best-effort' differentiates the point returned, 'zero-gradient' drops it", () => {
+    const x = variable(4, { name: 'x' });
+    const a = parameter(4, { name: 'a' });
+    const problem = new Problem(minimize(logSumExp(x).add(sumSquares(x.sub(a)))));
+    const A = tf.tensor1d([0.5, -1, 2, 0.3]);
+    const base = { parameters: [a], variables: [x], maxIters: 3, tol: 1e-12 } as const;
+    expect(() => new ConvexLayer(problem, base).apply([A])).toThrow(/max_iters/);
+    for (const policy of ['best-effort', 'zero-gradient'] as const) {
+      const layer = new ConvexLayer(problem, { ...base, onSolverFailure: policy });
+      const { value, grad } = tf.valueAndGrad((av: tf.Tensor) => tf.sum(layer.apply([av])[0]!))(A);
+      expect(layer.lastStats!.statuses[0]).toBe('max_iters');
+      expect(Number.isFinite(value.dataSync()[0])).toBe(true);
+      const g = Array.from(grad.dataSync());
+      expect(g.every(Number.isFinite)).toBe(true);
+      if (policy === 'zero-gradient') expect(g).toEqual([0, 0, 0, 0]);
+      else expect(g.some((v) => v !== 0)).toBe(true);
+      tf.dispose([value, grad]);
+    }
+    A.dispose();
+  });
 
   it('trains with tf.variableGrads and an optimizer without leaking tensors', () => {
     const { x, a, lo, hi, problem } = boxProjection();

@@ -153,7 +153,7 @@ describe('qp() input checks and failure policy', () => {
     expect(gpv[1]).toEqual([0, 0]);
     expect(ghv[1]).toEqual([0, 0]);
     const z = qp(Q, p, G, h, null, null, { onSolverFailure: 'zero-gradient' }).arraySync() as number[][];
-    expect(z.flat().every(Number.isFinite)).toBe(true);
+    expect(z[1]).toEqual([0, 0]);
     // The healthy examples match solving them alone.
     for (const i of [0, 2]) {
       const pick = (t: tf.Tensor) => tf.gather(t, [i]);
@@ -164,11 +164,29 @@ describe('qp() input checks and failure policy', () => {
     }
   });
 
-  it("'best-effort' returns finite values and finite gradients", () => {
+  it("'best-effort' returns the best iterate of the failed example, and finite gradients", () => {
     const f = (pp: tf.Tensor, hh: tf.Tensor) => tf.sum(tf.mul(qp(Q, pp, G, hh, null, null, { onSolverFailure: 'best-effort' }), w));
     const [gp, gh] = tf.grads(f)([p, h]);
     expect(Array.from(gp!.dataSync()).every(Number.isFinite)).toBe(true);
     expect(Array.from(gh!.dataSync()).every(Number.isFinite)).toBe(true);
-    expect(Array.from(f(p, h).dataSync()).every(Number.isFinite)).toBe(true);
+    // Stopped after one iteration, a feasible example fails with a non-zero best iterate:
+    // 'best-effort' returns it, 'zero-gradient' returns zeros.
+    const pick = (t: tf.Tensor) => tf.gather(t, [0, 2]);
+    const reports: QpSolveReport[] = [];
+    const early = { maxIters: 1, onSolve: (r: QpSolveReport) => reports.push(r) };
+    const best = qp(Q, pick(p), pick(G), pick(h), null, null, { ...early, onSolverFailure: 'best-effort' }).arraySync() as number[][];
+    const zero = qp(Q, pick(p), pick(G), pick(h), null, null, { ...early, onSolverFailure: 'zero-gradient' }).arraySync() as number[][];
+    expect(reports[0]!.failed).toEqual([0, 1]);
+    expect(best.flat().every(Number.isFinite)).toBe(true);
+    expect(best[0]).not.toEqual([0, 0]);
+    expect(zero).toEqual([[0, 0], [0, 0]]);
+  });
+
+  it("reports every solve to onSolve, also before a 'throw'", () => {
+    const reports: QpSolveReport[] = [];
+    expect(() => qp(Q, p, G, h, null, null, { onSolve: (r) => reports.push(r) })).toThrow(SolverError);
+    expect(reports).toHaveLength(1);
+    expect(reports[0]!.failed).toEqual([1]);
+    expect(reports[0]!.iterations.length).toBe(3);
   });
 });
