@@ -49,6 +49,9 @@ export function randomAdpSystem(rng: SeededRandom, spec: AdpSystemSpec = {}): Ad
   return { n, m, A, B, noise };
 }
 
+/** The system of `npm run example:adp`: spectral radius 1, weak inputs, noise 0.5. */
+export const ADP_EXAMPLE_SYSTEM: AdpSystemSpec = { noise: 0.5, radius: 1.0, inputScale: 0.2 };
+
 /** S with S'S = P_lqr, the Riccati solution for Q = I, R = I. */
 export function lqrValueFactor(sys: AdpSystem): Float64Array {
   const P = solveDare(sys.A, sys.B, identity(sys.n), identity(sys.m), sys.n, sys.m);

@@ -19,14 +19,24 @@ export interface SystemBounds {
 }
 
 /**
- * A planar double integrator (position p in R^2, velocity v in R^2, force u in
- * R^2) discretized exactly with step dt: p+ = p + dt v + dt^2/2 u, v+ = v + dt u.
+ * A planar point mass (position p in R^2, velocity v in R^2, force u in R^2)
+ * with mass `mass` and linear drag `damping`, discretized with step dt:
+ *   p+ = p + dt v + dt^2/(2 mass) u,   v+ = (1 - damping dt) v + dt/mass u.
+ * With damping 0 and mass 1 it is the exactly discretized double integrator.
  */
+export function pointMass2d(dt = 0.1, damping = 0, mass = 1): LinearSystem {
+  const a = 1 - damping * dt;
+  const A = Float64Array.from([1, 0, dt, 0, 0, 1, 0, dt, 0, 0, a, 0, 0, 0, 0, a]);
+  const h = (dt * dt) / (2 * mass);
+  const g = dt / mass;
+  const B = Float64Array.from([h, 0, 0, h, g, 0, 0, g]);
+  const name = damping === 0 && mass === 1 ? `planar double integrator (dt = ${dt})` : `planar point mass (dt = ${dt}, damping ${damping}, mass ${mass})`;
+  return { name, nx: 4, nu: 2, A, B };
+}
+
+/** The planar double integrator: `pointMass2d(dt, 0, 1)`. */
 export function doubleIntegrator2d(dt = 0.1): LinearSystem {
-  const A = Float64Array.from([1, 0, dt, 0, 0, 1, 0, dt, 0, 0, 1, 0, 0, 0, 0, 1]);
-  const h = (dt * dt) / 2;
-  const B = Float64Array.from([h, 0, 0, h, dt, 0, 0, dt]);
-  return { name: `planar double integrator (dt = ${dt})`, nx: 4, nu: 2, A, B };
+  return pointMass2d(dt, 0, 1);
 }
 
 /** x_{t+1} = A x + B u + w. */

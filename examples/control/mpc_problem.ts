@@ -5,9 +5,9 @@
  *   minimize   sum_j q_j sum_t x_t[j]^2 + r sum_t |u_t|^2
  *   subject to x_{t+1} = A x_t + B u_t,  x_0 = x0,  |u_t|_inf <= uMax,  |x_t[i]| <= bound_i (t >= 1)
  *
- * `x0` is a parameter; with `learnableWeights` the state weights `q` are a
- * nonnegative parameter too (DPP: q_j is parameter-affine, the sum of squares
- * parameter-free, and the objective's quadratic part stays linear in q).
+ * `x0` is a parameter; with `learnableDynamics` the matrices A and B are
+ * parameters too (DPP: X A' is parameter-free times parameter-affine), so a
+ * ConvexLayer can differentiate the plan with respect to the model.
  */
 import { Parameter, Problem, Variable, constant, minimize, parameter, sumSquares, variable, type Expression } from '../../dsl/index.js';
 import { transposeToRows, type LinearSystem, type SystemBounds } from './linear_system.js';
@@ -16,20 +16,20 @@ export interface MpcSpec {
   readonly system: LinearSystem;
   readonly bounds: SystemBounds;
   readonly horizon: number;
-  /** State weights q (length nx); the initial value when learnable. */
+  /** State weights q (length nx). */
   readonly stateWeights: readonly number[];
   /** Input weight r. */
   readonly inputWeight: number;
-  /** Make the state weights a nonnegative parameter `q` (for learning them). */
-  readonly learnableWeights?: boolean;
+  /** Make A and B parameters (initialized from the system) instead of constants. */
+  readonly learnableDynamics?: boolean;
 }
 
 export interface MpcProblem {
   readonly problem: Problem;
   /** Initial state parameter, shape [nx]. */
   readonly x0: Parameter;
-  /** State weights, shape [nx] (a parameter only with learnableWeights). */
-  readonly q: Parameter | undefined;
+  /** Dynamics parameters A [nx, nx] and B [nx, nu] (only with learnableDynamics). */
+  readonly dynamics: { readonly A: Parameter; readonly B: Parameter } | undefined;
   /** Planned states, shape [T + 1, nx]. */
   readonly X: Variable;
   /** Planned inputs, shape [T, nu]. */
@@ -41,11 +41,15 @@ export function buildMpc(spec: MpcSpec): MpcProblem {
   const X = variable([T + 1, sys.nx], 'X');
   const U = variable([T, sys.nu], 'U');
   const x0 = parameter([sys.nx], { name: 'x0' });
-  const q = spec.learnableWeights ? parameter([sys.nx], { name: 'q', nonneg: true, value: [...spec.stateWeights] }) : undefined;
+  const dynamics = spec.learnableDynamics
+    ? { A: parameter([sys.nx, sys.nx], { name: 'A', value: sys.A }), B: parameter([sys.nx, sys.nu], { name: 'B', value: sys.B }) }
+    : undefined;
+  const At = dynamics ? dynamics.A.T() : constant(transposeToRows(sys.A, sys.nx, sys.nx));
+  const Bt = dynamics ? dynamics.B.T() : constant(transposeToRows(sys.B, sys.nx, sys.nu));
   const constraints = [
     X.slice([0, 1], [0, sys.nx]).reshape([sys.nx]).eq(x0),
     X.slice([1, T + 1], [0, sys.nx]).eq(
-      X.slice([0, T], [0, sys.nx]).matmul(constant(transposeToRows(sys.A, sys.nx, sys.nx))).add(U.matmul(constant(transposeToRows(sys.B, sys.nx, sys.nu)))),
+      X.slice([0, T], [0, sys.nx]).matmul(At).add(U.matmul(Bt)),
     ),
     U.le(bounds.uMax),
     U.ge(-bounds.uMax),
@@ -58,7 +62,7 @@ export function buildMpc(spec: MpcSpec): MpcProblem {
   let objective: Expression = sumSquares(U).mul(spec.inputWeight);
   for (let j = 0; j < sys.nx; j++) {
     const columnCost = sumSquares(X.slice([0, T + 1], [j, j + 1]));
-    objective = objective.add(q ? q.index(j).mul(columnCost) : columnCost.mul(spec.stateWeights[j]!));
+    objective = objective.add(columnCost.mul(spec.stateWeights[j]!));
   }
-  return { problem: new Problem(minimize(objective), constraints), x0, q, X, U };
+  return { problem: new Problem(minimize(objective), constraints), x0, dynamics, X, U };
 }

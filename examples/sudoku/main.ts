@@ -93,6 +93,7 @@ async function run(args: SudokuCliArgs): Promise<void> {
         epochs: nEpochs,
         batchSize: args.batchSize,
         label: kind,
+        rng: new Prng(args.seed + 1),
         learningRate: kind === 'optnet' ? (e) => optNetLearningRate(e) : undefined,
         onEpoch: (r) => {
           const lr = Number.isNaN(r.learningRate) ? '' : `lr ${r.learningRate.toPrecision(2)} `;

@@ -3,6 +3,7 @@ import { ProgressBar } from '../common/progress.js';
 import type { Board } from './board.js';
 import type { EncodedSet } from './encoding.js';
 import { boardErrorRate } from './metric.js';
+import type { Prng } from './prng.js';
 
 /** One epoch's figures as printed and written to the results JSON. */
 export interface EpochRecord {
@@ -48,6 +49,8 @@ export interface TrainOptions {
   readonly epochs: number;
   readonly batchSize: number;
   readonly label: string;
+  /** Shuffles the training set before each epoch (tfjs's own `fit` shuffle uses Math.random, so is not reproducible). */
+  readonly rng: Prng;
   /** Learning rate per epoch (1-based); default: leave the compiled optimizer's rate alone. */
   readonly learningRate?: (epoch: number) => number;
   /** Called after each epoch (including epoch 0, the untrained model). */
@@ -55,8 +58,8 @@ export interface TrainOptions {
 }
 
 /**
- * Trains a compiled model with `model.fit`, one epoch at a time (shuffled
- * batches), with a progress bar per epoch, and evaluates the test error
+ * Trains a compiled model with `model.fit`, one epoch at a time (batches
+ * shuffled by `options.rng`), with a progress bar per epoch, and evaluates the test error
  * before training and after every epoch.
  */
 export async function trainModel(model: tf.LayersModel, train: EncodedSet, test: EncodedSet, options: TrainOptions): Promise<EpochRecord[]> {
@@ -86,10 +89,13 @@ export async function trainModel(model: tf.LayersModel, train: EncodedSet, test:
     let errSum = 0;
     let seen = 0;
     t0 = performance.now();
-    await model.fit(train.x, train.y, {
+    const order = tf.tensor1d(options.rng.shuffle(Array.from({ length: train.pairs.length }, (_, i) => i)), 'int32');
+    const [xs, ys] = [tf.gather(train.x, order), tf.gather(train.y, order)];
+    order.dispose();
+    await model.fit(xs, ys, {
       batchSize: options.batchSize,
       epochs: 1,
-      shuffle: true,
+      shuffle: false,
       verbose: 0,
       callbacks: {
         onBatchEnd: async (batch, logs) => {
@@ -100,6 +106,7 @@ export async function trainModel(model: tf.LayersModel, train: EncodedSet, test:
         },
       },
     });
+    tf.dispose([xs, ys]);
     const trainSeconds = (performance.now() - t0) / 1000;
     t0 = performance.now();
     const { loss, error } = evaluate(model, test);

@@ -6,7 +6,15 @@ export interface BundledExample {
   readonly description: string;
 }
 
-/** The examples shipped in examples/, by the name `optlayers run` accepts. */
+/** The examples shipped in examples/, by the name `optlayers run` accepts (the same names as the npm `example:` scripts). */
 export const BUNDLED_EXAMPLES: readonly BundledExample[] = [
   { name: 'tour', file: 'examples/tour.ts', description: 'short tour: solve, differentiate and train with every layer kind' },
+  { name: 'mpc', file: 'examples/control/mpc.ts', description: 'closed-loop model predictive control written in the DSL, with a plot' },
+  { name: 'learned-mpc', file: 'examples/control/learned_mpc.ts', description: 'recover an MPC expert\'s dynamics parameters by differentiating through MPC' },
+  { name: 'adp', file: 'examples/control/adp.ts', description: 'convex approximate dynamic programming: train an SOCP policy on noisy rollouts' },
+  { name: 'convex-sparsemax', file: 'examples/convex/sparsemax_classifier.ts', description: 'a learnable projection layer (DSL) inside a classifier' },
+  { name: 'convex-poisoning', file: 'examples/convex/data_poisoning.ts', description: 'data poisoning: gradients of a test loss w.r.t. training points' },
+  { name: 'sudoku', file: 'examples/sudoku/main.ts', description: 'OptNet learns 4x4 Sudoku from examples, vs a conv net' },
+  { name: 'deq', file: 'examples/deq/mnist.ts', description: 'MNIST with DEQ and monotone DEQ layers vs an explicit net' },
+  { name: 'pendulum', file: 'examples/pendulum/main.ts', description: 'Lyapunov-stable learned dynamics of an n-link pendulum, with plots' },
 ];
