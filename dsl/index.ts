@@ -49,3 +49,4 @@ export type { CompiledProblem, DataGradient, ShapedRef, ParameterSlot, VariableS
 export { CANONICALIZERS, type AtomClasses } from './canon/canon_table.js';
 export { AffineTensor, CONST } from './canon/affine_tensor.js';
 export { initSolvers } from '../solvers/init.js';
+export { selectRoute, SOLVER_CHOICES, CompiledSolver, type SolverChoice, type ConvexRoute } from './solve/index.js';

@@ -11,3 +11,4 @@ export * from './icnn/index.js';
 export * from './stable/index.js';
 export * from './convex/index.js';
 export * as dsl from '../dsl/index.js';
+export * from './qp/index.js';

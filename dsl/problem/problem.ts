@@ -2,18 +2,22 @@ import * as E from 'fp-ts/lib/Either.js';
 import { type ProblemFacts, analyzeProblem } from '../analysis/problem_analysis.js';
 import type { RuleError } from '../analysis/dcp.js';
 import { type CompilableProblem, type DslCompiledProblem, buildCompiledProblem, collectParameters, compileProblem } from '../compile/compile.js';
-import { objectiveOffset, problemData, recoverDuals, recoverVariables, thetaFromParameters } from '../compile/problem_data.js';
+import { objectiveOffset, recoverDuals, recoverVariables, thetaFromParameters } from '../compile/problem_data.js';
 import type { Expression } from '../expr/expression.js';
 import type { Parameter, Variable } from '../expr/leaves.js';
 import { Value } from '../value.js';
-import { OptlayersError } from '../../solvers/errors.js';
-import { isScsLoaded } from '../../solvers/scs/scs_module.js';
-import { solveScs, type ConeSolution } from '../../solvers/scs/scs_solve.js';
 import { isSolved, type SolverStatus } from '../../solvers/status.js';
+import { isScsLoaded } from '../../solvers/scs/scs_module.js';
 import { cscMatVec } from '../../solvers/sparse/csc.js';
+import { CompiledSolver } from '../solve/compiled_solver.js';
+import { selectRoute } from '../solve/route_choice.js';
+import type { ConvexRoute } from '../solve/route_types.js';
 import type { Constraint } from './constraint.js';
 import type { Objective } from './objective.js';
 import { type SolveOptions, resolveSolveOptions } from './solve_options.js';
+
+/** QP-route statuses 'auto' accepts; any other (inaccurate, iteration limit, numerical failure) is re-solved with SCS. */
+const QP_FINAL: ReadonlySet<SolverStatus> = new Set(['optimal', 'infeasible', 'unbounded']);
 
 /** What `problem.solve` returns. */
 export interface SolveResult {
@@ -22,7 +26,10 @@ export interface SolveResult {
   readonly value: number;
   /** The solver's explanation of the status. */
   readonly message: string;
+  /** Iterations of the solver that ran (SCS ADMM iterations or interior point iterations). */
   readonly iterations: number;
+  /** Which route solved the problem: 'qp' (interior point, LPs/QPs) or 'scs'. */
+  readonly solver: ConvexRoute;
 }
 
 /**
@@ -39,7 +46,7 @@ export class Problem implements CompilableProblem {
   /** Status of the last solve. */
   status: SolverStatus | undefined = undefined;
   private dppResult: E.Either<RuleError, ProblemFacts> | undefined;
-  private readonly lastSolutions = new Map<DslCompiledProblem, ConeSolution>();
+  private readonly compiledSolver = new CompiledSolver();
 
   constructor(
     readonly objective: Objective,
@@ -91,33 +98,48 @@ export class Problem implements CompilableProblem {
   }
 
   /**
-   * Solves with SCS (call `await initSolvers()` once first). DPP problems are
-   * compiled once and cached; DCP problems that are not DPP are compiled
-   * with parameters frozen at every call. Non-DCP problems throw DcpError.
-   * Sets `value`, `status`, each variable's `value` and each constraint's
-   * `dualValue`; never throws for infeasible/unbounded problems.
+   * Solves the problem. `solver: 'auto'` (default) sends LPs and QPs (problems
+   * whose compile with the quadratic objective kept has only zero and
+   * nonnegative cones) to the float64 interior point QP solver and every
+   * other problem to SCS (call `await initSolvers()` once first); see
+   * `SolveOptions` for forcing a route and how tolerances map. Under 'auto',
+   * a QP solve that ends other than optimal/infeasible/unbounded (stalled,
+   * inaccurate, iteration limit) is re-solved with SCS when SCS is loaded. DPP problems
+   * are compiled once per form and cached; DCP problems that are not DPP are
+   * compiled with parameters frozen at every call. Non-DCP problems throw
+   * DcpError. On either route sets `value`, `status`, each variable's
+   * `value` and each constraint's `dualValue` (CVXPY's sign conventions:
+   * the conic dual y of  P x + c + A'y = 0,  y in K*, recovered per
+   * constraint); never throws for infeasible/unbounded problems.
    */
   solve(options: SolveOptions = {}): SolveResult {
     const opts = resolveSolveOptions(options);
     // A DPP verdict is final (it cannot depend on parameter values); DCP is re-checked for the others.
     const dcp = this.dppResult && E.isRight(this.dppResult) ? this.dppResult : this.dcpAnalysis();
     if (E.isLeft(dcp)) throw dcp.left;
-    if (!isScsLoaded()) throw new OptlayersError('SCS is not loaded: call `await initSolvers()` (optlayers/solvers) once before problem.solve()');
-    let compiled: DslCompiledProblem;
-    if (E.isRight(this.dppAnalysis())) {
-      compiled = compileProblem(this, { quadObjective: opts.quadObjective });
-    } else {
-      compiled = buildCompiledProblem(this.objective, this.constraints, dcp.right.facts, { quadObjective: opts.quadObjective, frozen: true });
+    const dpp = E.isRight(this.dppAnalysis());
+    const compile = (quadObjective: boolean): DslCompiledProblem => {
+      if (dpp) return compileProblem(this, { quadObjective });
       this.compileCount++;
+      return buildCompiledProblem(this.objective, this.constraints, dcp.right.facts, { quadObjective, frozen: true });
+    };
+    let { route, compiled } = selectRoute(opts.solver, compile, { scsQuadObjective: opts.quadObjective });
+    let theta = thetaFromParameters(compiled);
+    let sol = this.compiledSolver.solve(compiled, route, theta, opts);
+    if (opts.solver === 'auto' && route === 'qp' && !QP_FINAL.has(sol.status) && isScsLoaded()) {
+      // The interior point method stalled short of its tolerance (e.g. singular Q
+      // with equality constraints only): 'auto' re-solves with SCS rather than
+      // report a result less accurate than SCS would.
+      const qpMessage = sol.message;
+      ({ route, compiled } = selectRoute('scs', compile, { scsQuadObjective: opts.quadObjective }));
+      theta = thetaFromParameters(compiled);
+      sol = this.compiledSolver.solve(compiled, route, theta, opts);
+      sol = { ...sol, message: `${sol.message} (re-solved with SCS after ${qpMessage})` };
     }
-    const theta = thetaFromParameters(compiled);
-    const data = problemData(compiled, theta);
-    const previous = opts.warmStart ? this.lastSolutions.get(compiled) : undefined;
-    const sol = solveScs(data, opts.scs, previous && isSolved(previous.status) ? previous : undefined);
     const sign = compiled.objectiveSign;
     let value: number;
     if (isSolved(sol.status)) {
-      this.lastSolutions.set(compiled, sol);
+      const data = sol.data;
       let obj = objectiveOffset(compiled, theta);
       for (let j = 0; j < sol.x.length; j++) obj += data.c[j]! * sol.x[j]!;
       if (data.P) {
@@ -136,7 +158,7 @@ export class Problem implements CompilableProblem {
     }
     this.value = value;
     this.status = sol.status;
-    return { status: sol.status, value, message: sol.message, iterations: sol.stats.iterations };
+    return { status: sol.status, value, message: sol.message, iterations: sol.iterations, solver: route };
   }
 
   toString(): string {

@@ -1,37 +1,95 @@
 import { ValueError } from '../../solvers/errors.js';
+import type { QpOptions } from '../../solvers/qp/qp_types.js';
 import type { ScsOptions } from '../../solvers/scs/scs_options.js';
+import { SOLVER_CHOICES, type SolverChoice } from '../solve/route_choice.js';
 
 /** Options of `problem.solve`. Every field is optional; `resolveSolveOptions` documents the defaults. */
 export interface SolveOptions {
-  /** SCS absolute tolerance (default: the SCS adapter's, 1e-8). */
+  /**
+   * Which engine solves the problem (default 'auto'): 'auto' uses the
+   * interior point QP solver for LPs/QPs (problems that compile, with the
+   * quadratic objective kept, to only zero and nonnegative cones) and SCS
+   * for everything else, and re-solves with SCS a QP solve that ends
+   * inaccurate or at its iteration limit; 'qp' forces the QP solver
+   * (ValueError naming the cones when the problem is not an LP/QP; its
+   * status is reported as is); 'scs' forces SCS.
+   */
+  solver?: SolverChoice;
+  /** Absolute tolerance: SCS epsAbs (default 1e-8); on the QP route see `resolveSolveOptions`. */
   epsAbs?: number;
-  /** SCS relative tolerance (default: the SCS adapter's, 1e-8). */
+  /** Relative tolerance: SCS epsRel (default 1e-8); on the QP route see `resolveSolveOptions`. */
   epsRel?: number;
-  /** SCS iteration limit (default: the SCS adapter's, 100000). */
+  /** Iteration limit of either solver (defaults: SCS 100000, QP 50). */
   maxIters?: number;
-  /** Start SCS from this problem's previous solution when there is one (default false). */
+  /** Start SCS from this problem's previous solution when there is one (default false; the QP route ignores it). */
   warmStart?: boolean;
-  /** Print SCS's log (default false). */
+  /** Print SCS's log (default false; the QP route has no log). */
   verbose?: boolean;
-  /** Keep a quadratic objective as P instead of cones when possible (default false; see CompileOptions). */
+  /** On the SCS route, keep a quadratic objective as P instead of cones when possible (default false; see CompileOptions). The QP route always keeps P. */
   quadObjective?: boolean;
 }
 
 /** Fully resolved solve options. */
 export interface ResolvedSolveOptions {
+  readonly solver: SolverChoice;
   readonly scs: ScsOptions;
+  readonly qp: QpOptions;
   readonly warmStart: boolean;
   readonly quadObjective: boolean;
 }
 
-/** Fills defaults and validates; throws ValueError naming the bad option. */
+const KNOWN = new Set(['solver', 'epsAbs', 'epsRel', 'maxIters', 'warmStart', 'verbose', 'quadObjective']);
+
+/**
+ * Below this the QP route keeps its own `tolInaccurate` (1e-5); a looser
+ * requested tolerance also becomes the threshold of `optimal_inaccurate`.
+ */
+const QP_INACCURATE = 1e-5;
+
+/**
+ * Fills defaults and validates; throws ValueError naming the bad option.
+ * - `solver` 'auto'.
+ * - SCS route: `epsAbs`, `epsRel`, `maxIters`, `verbose` pass through (SCS
+ *   defaults 1e-8, 1e-8, 100000, false); `warmStart` false.
+ * - QP route: the interior point method has one scaled tolerance (primal and
+ *   dual residuals and complementarity, each divided by 1 + the norm of the
+ *   matching data, must fall below it), so `tol` = the smaller of `epsAbs`
+ *   and `epsRel` given, default 1e-9 (the QP solver's own; interior point
+ *   iterations converge superlinearly, so tight tolerances cost only an
+ *   iteration or two). `tolInaccurate` is max(1e-5, tol); `maxIters` passes
+ *   through (default 50); `warmStart` and `verbose` do not apply.
+ */
 export function resolveSolveOptions(options: SolveOptions = {}): ResolvedSolveOptions {
-  const known = new Set(['epsAbs', 'epsRel', 'maxIters', 'warmStart', 'verbose', 'quadObjective']);
-  for (const k of Object.keys(options)) if (!known.has(k)) throw new ValueError(`unknown solve option '${k}'; known: ${[...known].join(', ')}`);
+  for (const k of Object.keys(options)) if (!KNOWN.has(k)) throw new ValueError(`unknown solve option '${k}'; known: ${[...KNOWN].join(', ')}`);
+  const solver = options.solver ?? 'auto';
+  if (!SOLVER_CHOICES.includes(solver)) throw new ValueError(`solve option solver must be one of ${SOLVER_CHOICES.join(', ')}, got '${String(solver)}'`);
+  for (const key of ['epsAbs', 'epsRel'] as const) {
+    const v = options[key];
+    if (v !== undefined && !(typeof v === 'number' && v > 0 && Number.isFinite(v))) {
+      throw new ValueError(`solve option ${key} must be a positive finite number, got ${String(v)}`);
+    }
+  }
+  const { maxIters } = options;
+  if (maxIters !== undefined && !(Number.isInteger(maxIters) && maxIters >= 1)) {
+    throw new ValueError(`solve option maxIters must be a positive integer, got ${String(maxIters)}`);
+  }
+  for (const key of ['warmStart', 'verbose', 'quadObjective'] as const) {
+    const v = options[key];
+    if (v !== undefined && typeof v !== 'boolean') throw new ValueError(`solve option ${key} must be a boolean, got ${String(v)}`);
+  }
   const scs: ScsOptions = {};
+  const qp: QpOptions = {};
   if (options.epsAbs !== undefined) scs.epsAbs = options.epsAbs;
   if (options.epsRel !== undefined) scs.epsRel = options.epsRel;
-  if (options.maxIters !== undefined) scs.maxIters = options.maxIters;
+  const given = [options.epsAbs, options.epsRel].filter((v): v is number => v !== undefined);
+  if (given.length > 0) {
+    qp.tol = Math.min(...given);
+    if (qp.tol > QP_INACCURATE) qp.tolInaccurate = qp.tol;
+  }
+  if (maxIters !== undefined) {
+    scs.maxIters = maxIters;
+    qp.maxIters = maxIters;
+  }
   if (options.verbose !== undefined) scs.verbose = options.verbose;
-  return { scs, warmStart: options.warmStart ?? false, quadObjective: options.quadObjective ?? false };
+  return { solver, scs, qp, warmStart: options.warmStart ?? false, quadObjective: options.quadObjective ?? false };
 }

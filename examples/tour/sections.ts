@@ -2,6 +2,7 @@ import { convexSection } from './convex_section.js';
 import { deqSection } from './deq_section.js';
 import { dslSection } from './dsl_section.js';
 import { mpcSection } from './mpc_section.js';
+import { qpSection } from './qp_section.js';
 import { stableSection } from './stable_section.js';
 
 /** One step of the `npm start` tour. */
@@ -10,4 +11,4 @@ export interface TourSection {
   run(): Promise<void>;
 }
 
-export const tourSections: TourSection[] = [dslSection, convexSection, deqSection, stableSection, mpcSection];
+export const tourSections: TourSection[] = [dslSection, convexSection, qpSection, deqSection, stableSection, mpcSection];

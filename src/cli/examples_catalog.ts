@@ -9,6 +9,7 @@ export interface BundledExample {
 /** The examples shipped in examples/, by the name `optlayers run` accepts (the same names as the npm `example:` scripts). */
 export const BUNDLED_EXAMPLES: readonly BundledExample[] = [
   { name: 'tour', file: 'examples/tour.ts', description: 'short tour: solve, differentiate and train with every layer kind' },
+  { name: 'quick-start', file: 'examples/quick_start.ts', description: 'the README quick start: a DSL problem as a differentiable tfjs layer' },
   { name: 'mpc', file: 'examples/control/mpc.ts', description: 'closed-loop model predictive control written in the DSL, with a plot' },
   { name: 'learned-mpc', file: 'examples/control/learned_mpc.ts', description: 'recover an MPC expert\'s dynamics parameters by differentiating through MPC' },
   { name: 'adp', file: 'examples/control/adp.ts', description: 'convex approximate dynamic programming: train an SOCP policy on noisy rollouts' },

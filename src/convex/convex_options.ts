@@ -1,10 +1,11 @@
+import { SOLVER_CHOICES, type SolverChoice } from '../../dsl/solve/index.js';
 import type { ConeDerivativeOptions } from '../../solvers/cone_derivative/cone_derivative_types.js';
 import { ValueError } from '../../solvers/errors.js';
 import type { QpOptions } from '../../solvers/qp/qp_types.js';
 import type { ScsOptions } from '../../solvers/scs/scs_options.js';
 
-/** Which numerical engine solves the compiled cone program. */
-export type ConvexSolverChoice = 'auto' | 'scs' | 'qp';
+/** Which numerical engine solves the compiled cone program (the DSL's `SolverChoice`, shared with `problem.solve`). */
+export type ConvexSolverChoice = SolverChoice;
 
 /** What a ConvexLayer does when a batch element's solve does not end `optimal`/`optimal_inaccurate`. */
 export type SolverFailurePolicy = 'throw' | 'zero-gradient' | 'best-effort';
@@ -43,7 +44,7 @@ export interface ResolvedConvexOptions {
   readonly derivative: ConeDerivativeOptions;
 }
 
-const SOLVERS: readonly ConvexSolverChoice[] = ['auto', 'scs', 'qp'];
+const SOLVERS: readonly ConvexSolverChoice[] = SOLVER_CHOICES;
 const POLICIES: readonly SolverFailurePolicy[] = ['throw', 'zero-gradient', 'best-effort'];
 const KNOWN = new Set(['solver', 'tol', 'maxIters', 'warmStart', 'onSolverFailure', 'scs', 'qp', 'derivative']);
 

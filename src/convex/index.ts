@@ -24,4 +24,4 @@ export {
   type SolvedBatch,
 } from './solution_map.js';
 export { registerProblem, registeredProblem, registeredProblemNames, type ProblemFactory } from './problem_registry.js';
-export type { ConvexRoute } from './route_types.js';
+export type { ConvexRoute } from '../../dsl/solve/index.js';

@@ -1,11 +1,8 @@
 import type { CompiledProblem, ShapedRef } from '../../dsl/compiled_problem.js';
 import { compileProblem, type Problem } from '../../dsl/index.js';
-import { DppError, UnsupportedError } from '../../solvers/errors.js';
+import { QpRoute, ScsRoute, selectRoute, type RouteSolver } from '../../dsl/solve/index.js';
+import { DppError } from '../../solvers/errors.js';
 import type { ResolvedConvexOptions } from './convex_options.js';
-import { isQpCompatible } from './qp_data_map.js';
-import { QpRoute } from './qp_route.js';
-import type { RouteSolver } from './route_types.js';
-import { ScsRoute } from './scs_route.js';
 
 /** The DSL problem a convex layer wraps. */
 export type ConvexProblem = Problem;
@@ -19,9 +16,9 @@ export function assertDpp(problem: ConvexProblem): void {
 }
 
 /**
- * Compiles the problem for the route the options select:
+ * Compiles the problem for the route the options select (see `selectRoute`):
  * - 'qp': compile with the quadratic objective kept; the cones must be zero
- *   and nonnegative only (else `UnsupportedError`);
+ *   and nonnegative only (else `ValueError` naming the cones);
  * - 'scs': compile with a linear objective (quadratic terms become cones,
  *   as the cone-program derivative needs P = 0);
  * - 'auto': 'qp' when the quadratic compile has only zero/nonnegative cones
@@ -29,19 +26,12 @@ export function assertDpp(problem: ConvexProblem): void {
  */
 export function compileForRoute(problem: ConvexProblem, options: ResolvedConvexOptions, wantsDuals: boolean): { compiled: CompiledProblem; solver: RouteSolver } {
   assertDpp(problem);
-  if (options.solver !== 'scs' && !(options.solver === 'auto' && wantsDuals)) {
-    const quad = compileProblem(problem, { quadObjective: true });
-    if (isQpCompatible(quad)) return { compiled: quad, solver: new QpRoute(quad, options.qp) };
-    if (options.solver === 'qp') {
-      const c = quad.cones;
-      throw new UnsupportedError(
-        `solver 'qp' needs a problem whose cones are only zero and nonnegative; this one compiles to ` +
-          `${c.soc.length} second-order, ${c.exp} exponential and ${c.power.length} power cones (use solver 'scs' or 'auto')`,
-      );
-    }
-  }
-  const linear = compileProblem(problem, { quadObjective: false });
-  return { compiled: linear, solver: new ScsRoute(linear, options.scs, options.derivative, options.warmStart) };
+  const { route, compiled } = selectRoute(options.solver, (quadObjective) => compileProblem(problem, { quadObjective }), {
+    scsQuadObjective: false,
+    autoAvoidsQp: wantsDuals,
+  });
+  const solver = route === 'qp' ? new QpRoute(compiled, options.qp) : new ScsRoute(compiled, options.scs, options.derivative, options.warmStart);
+  return { compiled, solver };
 }
 
 /** The problem's parameters and variables (as the compiled form lists them), for lookups by name. */

@@ -5,7 +5,7 @@ import { cscMatVec, cscTransposeMatVec } from '../../solvers/sparse/csc.js';
 import { isSolved, type SolverStatus } from '../../solvers/status.js';
 import { resolveConvexOptions, type ConvexLayerOptions, type ResolvedConvexOptions } from './convex_options.js';
 import { compileForRoute, type ConvexProblem } from './problem_access.js';
-import type { ConvexRoute, RouteSolver } from './route_types.js';
+import type { ConvexRoute, RouteSolver } from '../../dsl/solve/index.js';
 
 /** What a convex layer maps: the parameters it takes (in call order), the variables and constraint duals it returns. */
 export interface ConvexLayerSpec {

@@ -75,8 +75,9 @@ describe('compileProblem', () => {
     expect(prob.compileCount).toBe(1);
     A.value = [[2, 1], [1, 1], [0, 1]];
     b.value = [0, 1, 1];
-    prob.solve();
-    prob.solve({ warmStart: true });
+    // SCS solves the cone form c1 ('auto' would also compile the quadratic form to test for an LP/QP).
+    prob.solve({ solver: 'scs' });
+    prob.solve({ solver: 'scs', warmStart: true });
     expect(compileProblem(prob)).toBe(c1);
     expect(prob.compileCount).toBe(1);
   });

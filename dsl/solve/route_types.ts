@@ -1,7 +1,7 @@
-import type { CompiledProblem, DataGradient } from '../../dsl/compiled_problem.js';
+import type { CompiledProblem, DataGradient } from '../compiled_problem.js';
 import type { SolverStatus } from '../../solvers/status.js';
 
-/** The engines a ConvexLayer can route a compiled problem to. */
+/** The engines a compiled problem can be routed to (by `problem.solve` and `ConvexLayer`). */
 export type ConvexRoute = 'scs' | 'qp';
 
 /** One batch solved by a route: the solver's primal x and conic dual y per slot, before recovery. */

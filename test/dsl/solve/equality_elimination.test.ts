@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CompiledProblem } from '../../../dsl/compiled_problem.js';
 import { solveQpBatch, type QpBatch } from '../../../solvers/qp/index.js';
 import { cscFromTriplets } from '../../../solvers/sparse/csc.js';
-import { EqualityElimination } from '../../../src/convex/equality_elimination.js';
+import { EqualityElimination } from '../../../dsl/solve/equality_elimination.js';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;

@@ -1,11 +1,13 @@
-import type { CompiledProblem, DataGradient } from '../../dsl/compiled_problem.js';
-import { problemData } from '../../dsl/index.js';
+import type { CompiledProblem, DataGradient } from '../compiled_problem.js';
+import { problemData } from '../compile/problem_data.js';
 import { UnsupportedError } from '../../solvers/errors.js';
 import { isSolved } from '../../solvers/status.js';
 import { solveQpBatch } from '../../solvers/qp/index.js';
+import { resolveQpOptions } from '../../solvers/qp/qp_options.js';
 import type { QpOptions } from '../../solvers/qp/qp_types.js';
 import { EqualityElimination } from './equality_elimination.js';
 import { QpDataMap } from './qp_data_map.js';
+import { solveQpWithoutVariables } from './qp_without_variables.js';
 import type { RouteSolution, RouteSolver } from './route_types.js';
 
 /**
@@ -17,13 +19,16 @@ import type { RouteSolution, RouteSolver } from './route_types.js';
  * dQ, dp, dG, dh, dA, db back to the conic data (dP, dc, dA on its pattern, db).
  * Gradients with respect to the duals are not available on this route (the
  * QP backward takes dl/dz only); `ConvexLayer` routes problems that return
- * duals to SCS under `solver: 'auto'`.
+ * duals to SCS under `solver: 'auto'`. A problem with no variables left
+ * (after the elimination) is decided by `solveQpWithoutVariables`.
  */
 export class QpRoute implements RouteSolver {
   readonly route = 'qp' as const;
   readonly dualGradients = false;
   private readonly map: QpDataMap;
   private readonly elimination: EqualityElimination | undefined;
+  /** The resolved QP tolerance (also the feasibility tolerance when no variables remain). */
+  private readonly tol: number;
 
   constructor(
     readonly compiled: CompiledProblem,
@@ -31,6 +36,7 @@ export class QpRoute implements RouteSolver {
   ) {
     this.map = new QpDataMap(compiled);
     this.elimination = EqualityElimination.plan(compiled);
+    this.tol = resolveQpOptions(qpOptions).tol;
   }
 
   solve(thetas: Float64Array, batch: number): RouteSolution {
@@ -41,7 +47,7 @@ export class QpRoute implements RouteSolver {
     const reduction = this.elimination?.reduce(full);
     const elim = reduction?.bound;
     const qp = reduction ? reduction.reduced : full;
-    const result = solveQpBatch(qp, this.qpOptions);
+    const result = qp.n === 0 ? solveQpWithoutVariables(qp, this.tol) : solveQpBatch(qp, this.qpOptions);
     const nz = qp.n;
     const nEqSolved = qp.nEq;
     const x: Float64Array[] = [];

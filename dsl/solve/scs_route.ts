@@ -1,5 +1,5 @@
-import type { CompiledProblem, DataGradient } from '../../dsl/compiled_problem.js';
-import { problemData } from '../../dsl/index.js';
+import type { CompiledProblem, DataGradient } from '../compiled_problem.js';
+import { problemData } from '../compile/problem_data.js';
 import type { ConeProgram } from '../../solvers/cone_program.js';
 import { coneProgramDerivative } from '../../solvers/cone_derivative/index.js';
 import type { ConeDerivativeOptions, ConeProgramDerivative } from '../../solvers/cone_derivative/cone_derivative_types.js';

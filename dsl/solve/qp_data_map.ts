@@ -1,4 +1,4 @@
-import type { CompiledProblem, DataGradient } from '../../dsl/compiled_problem.js';
+import type { CompiledProblem, DataGradient } from '../compiled_problem.js';
 import type { ConeProgram } from '../../solvers/cone_program.js';
 import { UnsupportedError } from '../../solvers/errors.js';
 import type { QpArgument, QpBatch, QpGradients } from '../../solvers/qp/qp_types.js';

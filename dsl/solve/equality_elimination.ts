@@ -1,4 +1,4 @@
-import type { CompiledProblem } from '../../dsl/compiled_problem.js';
+import type { CompiledProblem } from '../compiled_problem.js';
 import type { QpArgument, QpBatch, QpGradients } from '../../solvers/qp/qp_types.js';
 import type { CscMatrix } from '../../solvers/sparse/csc.js';
 
