@@ -12,20 +12,10 @@
  */
 import { Problem, compileProblem, minimize, parameter, problemData, sumSquares, thetaFromParameters, variable } from '../dsl/index.js';
 import { initSolvers } from '../solvers/init.js';
+import { mulberry32 } from '../examples/common/random.js';
 
 function randn(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(rand() + 1e-300)) * Math.cos(2 * Math.PI * rand());
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Least-squares optimum by the normal equations (Cholesky), for the accuracy column. */

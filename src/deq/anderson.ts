@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ResolvedFixedPointOptions } from './deq_options.js';
-import { luFactor, luSolve } from './dense_lu.js';
+import { luFactor } from '../../solvers/linalg/lu.js';
 import { FixedPointMonitor, type FixedPointMap, type FixedPointResult } from './fixed_point_monitor.js';
 
 /**
@@ -33,10 +33,11 @@ export function andersonWeights(gram: ArrayLike<number>, batch: number, n: numbe
         for (let j = 0; j < n; j++) border[(i + 1) * size + j + 1] = gram[off + i * n + j]! / scale;
         border[(i + 1) * size + i + 1] = border[(i + 1) * size + i + 1]! + ridge;
       }
-      const f = luFactor(size, border);
-      if (f.singular) ok = false;
+      for (let i = 0; i < size * size && ok; i++) ok = Number.isFinite(border[i]!);
+      const f = ok ? luFactor(border, size) : undefined;
+      if (!f || f.singular) ok = false;
       else {
-        const sol = luSolve(f, rhs);
+        const sol = f.solve(rhs);
         for (let i = 0; i < n; i++) if (!Number.isFinite(sol[i + 1]!)) ok = false;
         if (ok) for (let i = 0; i < n; i++) alpha[b * n + i] = sol[i + 1]!;
       }

@@ -1,5 +1,4 @@
 export * from './deq_options.js';
-export { luFactor, luSolve, luInverse, type LuFactor } from './dense_lu.js';
 export { FixedPointMonitor, residualNorms, describeFailure, type FixedPointStats, type FixedPointResult, type FixedPointMap } from './fixed_point_monitor.js';
 export { fixedPointIteration } from './fixed_point_iteration.js';
 export { anderson, andersonWeights } from './anderson.js';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { luFactor, luInverse } from '../deq/dense_lu.js';
+import { luFactor } from '../../solvers/linalg/lu.js';
 import { SolverError } from '../../solvers/errors.js';
 
 /**
@@ -75,10 +75,20 @@ export function monDeqOperator(W: tf.Tensor2D, m: number, splitting: 'forward_ba
     const M = new Float64Array(n * n);
     for (let i = 0; i < n * n; i++) M[i] = step * iMinusW[i]!;
     for (let i = 0; i < n; i++) M[i * n + i]! += 1;
-    const f = luFactor(n, M);
+    const f = luFactor(M, n, true);
     // I + alpha (I - W) has symmetric part >= (1 + alpha m) I, so it cannot be singular unless W is not finite.
     if (f.singular) throw new SolverError('monDEQ: I + alpha (I - W) is numerically singular (non-finite weights?)', 'singular');
-    resolvent = tf.tensor2d(Float32Array.from(luInverse(f)), [n, n]);
+    // The resolvent is applied as a matmul on tensors, so form the inverse once: column j solves M x = e_j.
+    const inverse = new Float32Array(n * n);
+    const e = new Float64Array(n);
+    const column = new Float64Array(n);
+    for (let j = 0; j < n; j++) {
+      e.fill(0);
+      e[j] = 1;
+      f.solve(e, column);
+      for (let i = 0; i < n; i++) inverse[i * n + j] = column[i]!;
+    }
+    resolvent = tf.tensor2d(inverse, [n, n]);
   }
   return { n, lipschitz, alpha: step, resolvent, dispose: () => resolvent?.dispose() };
 }

@@ -19,18 +19,11 @@ import {
   vstack,
 } from '../../dsl/index.js';
 
+import { mulberry32 } from '../../examples/common/random.js';
+
 export type Rng = () => number;
 
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 type Kind = 'param' | 'free' | 'any';
 type Shape = number[];

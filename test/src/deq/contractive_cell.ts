@@ -1,16 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 
+import { mulberry32 } from '../../../examples/common/random.js';
+
 /** Deterministic pseudo-random numbers (mulberry32) so tests are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 /** Standard normal samples (Box-Muller). */
 export function normals(n: number, rand: () => number): Float32Array {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src/backend.js';
 import { SolverError, ValueError } from '../../../solvers/errors.js';
-import { andersonWeights, deq, luFactor, luInverse, luSolve, solveFixedPoint, type FixedPointSolverName } from '../../../src/deq/index.js';
+import { andersonWeights, deq, solveFixedPoint, type FixedPointSolverName } from '../../../src/deq/index.js';
 import { normals, rng, tanhCell } from './contractive_cell.js';
 
 beforeAll(async () => {
@@ -10,26 +10,6 @@ beforeAll(async () => {
 });
 
 const SOLVERS: FixedPointSolverName[] = ['fixed_point', 'anderson', 'broyden'];
-
-describe('dense LU (float64)', () => {
-  it('solves and inverts a pivoting-requiring system to known values', () => {
-    // A = [[0, 2, 1], [1, 1, 0], [3, 0, 1]] needs a row swap at the first pivot.
-    const a = [0, 2, 1, 1, 1, 0, 3, 0, 1];
-    const f = luFactor(3, a);
-    expect(f.singular).toBe(false);
-    // b = A (1, 2, 3) = (7, 3, 6).
-    const y = luSolve(f, [7, 3, 6]);
-    expect(Array.from(y).map((v) => Number(v.toFixed(12)))).toEqual([1, 2, 3]);
-    const inv = luInverse(f);
-    for (let i = 0; i < 3; i++)
-      for (let j = 0; j < 3; j++) {
-        let s = 0;
-        for (let k = 0; k < 3; k++) s += a[i * 3 + k]! * inv[k * 3 + j]!;
-        expect(s).toBeCloseTo(i === j ? 1 : 0, 12);
-      }
-    expect(luFactor(2, [1, 2, 2, 4]).singular).toBe(true);
-  });
-});
 
 describe('Anderson weights', () => {
   it('solve the constrained least squares exactly, including a singular Gram matrix', () => {
