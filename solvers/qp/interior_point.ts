@@ -33,6 +33,30 @@ function maxStep(x: Float64Array, dx: Float64Array, m: number): number {
   return a;
 }
 
+function neighbourhoodStep(s: Float64Array, ds: Float64Array, lam: Float64Array, dl: Float64Array, m: number, alphaMax: number, gamma: number): number {
+  if (!(gamma > 0)) return alphaMax;
+  let gap = 0;
+  let minP = Infinity;
+  for (let k = 0; k < m; k++) {
+    const p = s[k]! * lam[k]!;
+    gap += p;
+    if (p < minP) minP = p;
+  }
+  const floor = Math.min(gamma, minP / (gap / m));
+  let a = alphaMax;
+  for (let tries = 0; tries < 60; tries++, a *= 0.8) {
+    let g = 0;
+    let mp = Infinity;
+    for (let k = 0; k < m; k++) {
+      const p = (s[k]! + a * ds[k]!) * (lam[k]! + a * dl[k]!);
+      g += p;
+      if (p < mp) mp = p;
+    }
+    if (mp >= floor * (g / m)) return a;
+  }
+  return a;
+}
+
 /**
  * Solves one QP example, minimize 1/2 z'Qz + p'z s.t. Gz + s = h, s >= 0,
  * Az = b, by the infeasible primal-dual interior point method with Mehrotra's
@@ -192,7 +216,9 @@ export function solveQpExample(ex: QpExampleData, kkt: ReducedKkt, o: ResolvedQp
       for (let k = 0; k < m; k++) rc[k] = -s[k]! * lam[k]! + sigma * mu - ds[k]! * dl[k]!;
       newtonStep(ex, kkt, rx, rs, ry, rc, s, lam, w, r1, r2, tm, dz, dnu, ds, dl, ws);
     }
-    const alpha = m > 0 ? Math.min(1, o.stepFraction * Math.min(maxStep(s, ds, m), maxStep(lam, dl, m))) : 1;
+    const alphaMax = m > 0 ? Math.min(1, o.stepFraction * Math.min(maxStep(s, ds, m), maxStep(lam, dl, m))) : 1;
+    const alpha = m > 0 ? neighbourhoodStep(s, ds, lam, dl, m, alphaMax, Number(process.env.QP_GAMMA ?? 0)) : 1;
+    (globalThis as any).__trace?.push({ iter, alphaMax, alpha });
     for (let i = 0; i < n; i++) z[i] += alpha * dz[i]!;
     for (let j = 0; j < neq; j++) nu[j] += alpha * dnu[j]!;
     for (let k = 0; k < m; k++) {
