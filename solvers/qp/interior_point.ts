@@ -3,6 +3,7 @@ import type { SolverStatus } from '../status.js';
 import type { ResolvedQpOptions } from './qp_options.js';
 import type { QpExampleData } from './qp_example.js';
 import { ReducedKkt } from './reduced_kkt.js';
+import { boundaryStep, FALLBACK_SIGMA, FALLBACK_STEP_RATIO, maxStep, neighbourhoodStep } from './step_length.js';
 
 /** Where one example's iterate lives (subarrays of the batch outputs). */
 export interface QpIterate {
@@ -10,6 +11,14 @@ export interface QpIterate {
   readonly lam: Float64Array;
   readonly nu: Float64Array;
   readonly s: Float64Array;
+}
+
+/** A Newton direction of the interior point method (steps of z, nu, s, lam). */
+interface NewtonDirection {
+  readonly dz: Float64Array;
+  readonly dnu: Float64Array;
+  readonly ds: Float64Array;
+  readonly dl: Float64Array;
 }
 
 /** How one example's solve ended. */
@@ -20,43 +29,6 @@ export interface ExampleOutcome {
   kkt: ReducedKkt | null;
 }
 
-/** Largest alpha in [0, 1] with x + alpha dx >= 0 (componentwise, x > 0). */
-function maxStep(x: Float64Array, dx: Float64Array, m: number): number {
-  let a = 1;
-  for (let i = 0; i < m; i++) {
-    const d = dx[i]!;
-    if (d < 0) {
-      const t = -x[i]! / d;
-      if (t < a) a = t;
-    }
-  }
-  return a;
-}
-
-function neighbourhoodStep(s: Float64Array, ds: Float64Array, lam: Float64Array, dl: Float64Array, m: number, alphaMax: number, gamma: number): number {
-  if (!(gamma > 0)) return alphaMax;
-  let gap = 0;
-  let minP = Infinity;
-  for (let k = 0; k < m; k++) {
-    const p = s[k]! * lam[k]!;
-    gap += p;
-    if (p < minP) minP = p;
-  }
-  const floor = Math.min(gamma, minP / (gap / m));
-  let a = alphaMax;
-  for (let tries = 0; tries < 60; tries++, a *= 0.8) {
-    let g = 0;
-    let mp = Infinity;
-    for (let k = 0; k < m; k++) {
-      const p = (s[k]! + a * ds[k]!) * (lam[k]! + a * dl[k]!);
-      g += p;
-      if (p < mp) mp = p;
-    }
-    if (mp >= floor * (g / m)) return a;
-  }
-  return a;
-}
-
 /**
  * Solves one QP example, minimize 1/2 z'Qz + p'z s.t. Gz + s = h, s >= 0,
  * Az = b, by the infeasible primal-dual interior point method with Mehrotra's
@@ -65,7 +37,11 @@ function neighbourhoodStep(s: Float64Array, ds: Float64Array, lam: Float64Array,
  *
  * Each iteration factors the reduced KKT matrix Q + G'WG (W = diag(lam/s))
  * once and solves it twice (affine step, then corrector with centering
- * sigma = (mu_aff/mu)^3). Stops when the scaled residuals
+ * sigma = (mu_aff/mu)^3). The step keeps the iterate in the neighbourhood
+ * min_k s_k lam_k >= 0.01 mu of the central path; when that cuts the
+ * corrector's step below half its boundary step, a third solve tries a plain
+ * centering direction (see step_length.ts: without this safeguard the
+ * iteration can cycle). Stops when the scaled residuals
  *   |Qz + p + G'lam + A'nu|_inf / (1 + |p|_inf),
  *   max(|Gz + s - h|_inf / (1 + |h|_inf), |Az - b|_inf / (1 + |b|_inf)),
  *   max_i s_i lam_i / (1 + |1/2 z'Qz + p'z|)
@@ -80,10 +56,9 @@ export function solveQpExample(ex: QpExampleData, kkt: ReducedKkt, o: ResolvedQp
   const qz = new Float64Array(n);
   const rs = new Float64Array(m);
   const ry = new Float64Array(neq);
-  const dz = new Float64Array(n);
-  const dnu = new Float64Array(neq);
-  const ds = new Float64Array(m);
-  const dl = new Float64Array(m);
+  const main: NewtonDirection = { dz: new Float64Array(n), dnu: new Float64Array(neq), ds: new Float64Array(m), dl: new Float64Array(m) };
+  const alt: NewtonDirection = { dz: new Float64Array(n), dnu: new Float64Array(neq), ds: new Float64Array(m), dl: new Float64Array(m) };
+  const { dz, dnu, ds, dl } = main;
   const r1 = new Float64Array(n);
   const r2 = new Float64Array(neq);
   const tm = new Float64Array(m);
@@ -107,6 +82,8 @@ export function solveQpExample(ex: QpExampleData, kkt: ReducedKkt, o: ResolvedQp
   let sinceImprovement = 0;
   let certificate: SolverStatus | null = null;
   let converged = false;
+  /** The direction of the last step (main: Mehrotra's, or alt: the centering fallback). */
+  let step: NewtonDirection = main;
 
   const factor = (weights: ArrayLike<number>): boolean => {
     const f = kkt.factor(weights);
@@ -190,7 +167,7 @@ export function solveQpExample(ex: QpExampleData, kkt: ReducedKkt, o: ResolvedQp
       converged = true;
       break;
     }
-    certificate = certificateStatus(ex, it, dz, iter > 0, o.tolInfeas, tn, tm, qz);
+    certificate = certificateStatus(ex, it, step.dz, iter > 0, o.tolInfeas, tn, tm, qz);
     if (certificate) break;
     // Stop on the iteration limit, on blocked steps, or when rounding has stalled progress near a solution.
     if (iter >= o.maxIters || stalls >= 3 || (sinceImprovement >= 4 && bestMerit <= o.tolInaccurate)) break;
@@ -206,6 +183,8 @@ export function solveQpExample(ex: QpExampleData, kkt: ReducedKkt, o: ResolvedQp
     // Predictor (affine scaling) step: rc = -s.lam.
     for (let k = 0; k < m; k++) rc[k] = -s[k]! * lam[k]!;
     newtonStep(ex, kkt, rx, rs, ry, rc, s, lam, w, r1, r2, tm, dz, dnu, ds, dl, ws);
+    step = main;
+    let alpha = 1;
     if (m > 0) {
       const aAff = Math.min(maxStep(s, ds, m), maxStep(lam, dl, m));
       let muAff = 0;
@@ -215,15 +194,26 @@ export function solveQpExample(ex: QpExampleData, kkt: ReducedKkt, o: ResolvedQp
       // Corrector: centering plus Mehrotra's second-order term.
       for (let k = 0; k < m; k++) rc[k] = -s[k]! * lam[k]! + sigma * mu - ds[k]! * dl[k]!;
       newtonStep(ex, kkt, rx, rs, ry, rc, s, lam, w, r1, r2, tm, dz, dnu, ds, dl, ws);
+      // Keep the iterate in the neighbourhood N_-inf(gamma) of the central path; when that cuts the
+      // Mehrotra step short, try a centering direction without the second-order term (see step_length.ts).
+      const alphaMax = boundaryStep(s, ds, lam, dl, m, o.stepFraction);
+      alpha = neighbourhoodStep(s, ds, lam, dl, m, alphaMax);
+      if (alpha < FALLBACK_STEP_RATIO * alphaMax) {
+        const sigmaSafe = Math.max(sigma, FALLBACK_SIGMA);
+        for (let k = 0; k < m; k++) rc[k] = -s[k]! * lam[k]! + sigmaSafe * mu;
+        newtonStep(ex, kkt, rx, rs, ry, rc, s, lam, w, r1, r2, tm, alt.dz, alt.dnu, alt.ds, alt.dl, ws);
+        const alphaSafe = neighbourhoodStep(s, alt.ds, lam, alt.dl, m, boundaryStep(s, alt.ds, lam, alt.dl, m, o.stepFraction));
+        if (alphaSafe > alpha) {
+          step = alt;
+          alpha = alphaSafe;
+        }
+      }
     }
-    const alphaMax = m > 0 ? Math.min(1, o.stepFraction * Math.min(maxStep(s, ds, m), maxStep(lam, dl, m))) : 1;
-    const alpha = m > 0 ? neighbourhoodStep(s, ds, lam, dl, m, alphaMax, Number(process.env.QP_GAMMA ?? 0)) : 1;
-    (globalThis as any).__trace?.push({ iter, alphaMax, alpha });
-    for (let i = 0; i < n; i++) z[i] += alpha * dz[i]!;
-    for (let j = 0; j < neq; j++) nu[j] += alpha * dnu[j]!;
+    for (let i = 0; i < n; i++) z[i] += alpha * step.dz[i]!;
+    for (let j = 0; j < neq; j++) nu[j] += alpha * step.dnu[j]!;
     for (let k = 0; k < m; k++) {
-      s[k] += alpha * ds[k]!;
-      lam[k] += alpha * dl[k]!;
+      s[k] += alpha * step.ds[k]!;
+      lam[k] += alpha * step.dl[k]!;
     }
     stalls = alpha < 1e-10 ? stalls + 1 : 0;
   }
