@@ -88,6 +88,9 @@ function renderPanel(panel: Panel, ox: number, oy: number): string {
   if (panel.yLabel) {
     parts.push(`<text transform="translate(${ox + 14},${oy + MARGIN.top + h / 2}) rotate(-90)" text-anchor="middle" font-size="12">${escapeXml(panel.yLabel)}</text>`);
   }
+  // The legend goes on top of the curves, on a translucent box that keeps it readable.
+  const legendWidth = 30 + 7 * Math.max(0, ...panel.series.map((s) => s.label.length));
+  const legend = [`<rect x="${ox + MARGIN.left + 4}" y="${oy + MARGIN.top + 3}" width="${legendWidth}" height="${14 * panel.series.length + 4}" fill="white" fill-opacity="0.8" stroke="#ccc"/>`];
   panel.series.forEach((s, k) => {
     const color = s.color ?? PALETTE[k % PALETTE.length]!;
     // Break the polyline at non-finite points (e.g. a diverged rollout).
@@ -106,9 +109,10 @@ function renderPanel(panel: Panel, ox: number, oy: number): string {
     parts.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="1.6"${s.dashed ? ' stroke-dasharray="6,4"' : ''} clip-path="url(#clip${ox}_${oy})"/>`);
     const lx = ox + MARGIN.left + 8;
     const ly = oy + MARGIN.top + 14 + 14 * k;
-    parts.push(`<line x1="${lx}" y1="${ly - 4}" x2="${lx + 18}" y2="${ly - 4}" stroke="${color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6,4"' : ''}/>`);
-    parts.push(`<text x="${lx + 22}" y="${ly}" font-size="11">${escapeXml(s.label)}</text>`);
+    legend.push(`<line x1="${lx}" y1="${ly - 4}" x2="${lx + 18}" y2="${ly - 4}" stroke="${color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6,4"' : ''}/>`);
+    legend.push(`<text x="${lx + 22}" y="${ly}" font-size="11">${escapeXml(s.label)}</text>`);
   });
+  parts.push(...legend);
   const clip = `<clipPath id="clip${ox}_${oy}"><rect x="${ox + MARGIN.left}" y="${oy + MARGIN.top}" width="${w}" height="${h}"/></clipPath>`;
   return clip + parts.join('\n');
 }
