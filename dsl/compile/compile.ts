@@ -17,11 +17,13 @@ import type { RuleError } from '../analysis/dcp.js';
 /** Options of `compileProblem`. */
 export interface CompileOptions {
   /**
-   * Keep a quadratic objective as P (1/2 x'Px) instead of second-order-cone
-   * epigraphs, when the objective is a sum of convex quadratics (sumSquares,
-   * square, power(., 2), quadForm of affine arguments) plus affine terms and
-   * every constraint is affine. Default false. When the problem does not
-   * have that form, the cone form is used and `quadratic` is false.
+   * Keep the objective's convex quadratic terms (sumSquares, square,
+   * power(., 2), quadForm of affine arguments, with constant weights) as P
+   * (1/2 x'Px) instead of second-order-cone epigraphs; the objective's other
+   * terms (affine, or convex in solver sign such as norm1) are canonicalized
+   * into cones as usual. Requires every constraint to be affine. Default
+   * false. When the problem does not have that form, the cone form is used
+   * and `quadratic` is false.
    */
   quadObjective?: boolean;
 }

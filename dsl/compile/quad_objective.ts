@@ -16,7 +16,10 @@ export interface QuadTerm {
   readonly matrix?: Float64Array;
 }
 
-/** objective = sum of weighted affine expressions + sum of quadratic terms. */
+/**
+ * objective = sum of weighted other terms + sum of quadratic terms. The other
+ * terms are affine or convex in solver sign and are canonicalized as usual.
+ */
 export interface QuadSplit {
   readonly affine: readonly { readonly expr: Expression; readonly weight: number }[];
   readonly quad: readonly QuadTerm[];
@@ -26,17 +29,23 @@ function scalarConstant(e: Expression): number | undefined {
   return e instanceof Constant && e.size === 1 ? e.constValue.data[0] : undefined;
 }
 
+function isConvexInSolverSign(e: Expression, signedWeight: number, facts: ReadonlyMap<Expression, ExprFacts>): boolean {
+  const c = facts.get(e)?.curvature;
+  return (c === 'convex' && signedWeight > 0) || (c === 'concave' && signedWeight < 0);
+}
+
 function isAffine(e: Expression, facts: ReadonlyMap<Expression, ExprFacts>): boolean {
   const c = facts.get(e)?.curvature;
   return c === 'affine' || c === 'constant';
 }
 
 /**
- * Splits `sign * objective` into affine terms and convex quadratic terms of
- * affine arguments (sumSquares, square, power(., 2), quadForm), walking
+ * Splits `sign * objective` into convex quadratic terms of affine arguments
+ * (sumSquares, square, power(., 2), quadForm), kept in P, and other terms that
+ * are affine or convex in solver sign (canonicalized into cones), walking
  * through sums, differences, negation and scaling by constant scalars.
- * Returns null when the objective has any other shape, or a quadratic term
- * would be concave in solver sign; the caller then falls back to cones.
+ * Returns null when a term fits neither, or a quadratic term would be concave
+ * in solver sign; the caller then falls back to cones.
  */
 export function splitQuadraticObjective(expr: Expression, sign: 1 | -1, facts: ReadonlyMap<Expression, ExprFacts>): QuadSplit | null {
   const affine: { expr: Expression; weight: number }[] = [];
@@ -89,11 +98,17 @@ export function splitQuadraticObjective(expr: Expression, sign: 1 | -1, facts: R
       }
     }
     if (quadOf(e, w)) return true;
-    if (isAffine(e, facts)) {
+    // Any other term that is convex in solver sign (affine, convex with a positive weight, concave
+    // with a negative one) is canonicalized as usual: epigraph variables and cone constraints
+    // beside the kept quadratic, as CVXPY does for e.g. sumSquares(Ax - b) + lambda norm1(x).
+    if (isAffine(e, facts) || isConvexInSolverSign(e, sign * w, facts)) {
       affine.push({ expr: e, weight: w });
       return true;
     }
     return false;
   };
-  return walk(expr, 1) ? { affine, quad } : null;
+  if (!walk(expr, 1)) return null;
+  // Nothing quadratic to keep but cone terms to add: the plain cone form is the same problem.
+  if (quad.length === 0 && affine.some((t) => !isAffine(t.expr, facts))) return null;
+  return { affine, quad };
 }

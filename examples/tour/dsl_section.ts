@@ -9,8 +9,8 @@ import type { TourSection } from './sections.js';
  *   minimize |A x - b|^2 + 0.1 |x|_1   s.t.  x >= 0,  sum(x) <= 1.
  *
  * The problem is checked (DCP/DPP), compiled once into sparse maps from the
- * parameters to the SCS data, solved, then re-solved for a new b without
- * recompiling.
+ * parameters to the solver data, solved (a QP, so by the interior point
+ * route), then re-solved for a new b without recompiling.
  */
 export const dslSection: TourSection = {
   title: 'DSL: a parametrized least-squares problem, solved and re-solved without recompiling',
@@ -30,7 +30,7 @@ export const dslSection: TourSection = {
     console.log(`  DCP: ${problem.isDcp()}, DPP: ${problem.isDpp()}`);
     const compiled = compileProblem(problem);
     console.log(
-      `  compiled once: ${compiled.n} solver variables, ${compiled.m} cone rows (${compiled.cones.nonneg} nonneg, ` +
+      `  conic form: ${compiled.n} solver variables, ${compiled.m} cone rows (${compiled.cones.nonneg} nonneg, ` +
         `SOC sizes [${compiled.cones.soc.join(', ')}]), theta of size ${compiled.thetaSize}`,
     );
     const fmt = (v: number[]) => `[${v.map((t) => t.toFixed(4)).join(', ')}]`;
@@ -42,9 +42,10 @@ export const dslSection: TourSection = {
       const r = problem.solve({ epsAbs: 1e-7, epsRel: 1e-7, warmStart: true });
       console.log(
         `  b = ${fmt(bv)}: ${r.status}, value ${r.value.toFixed(6)}, x = ${fmt(x.value!.toArray() as number[])}, ` +
-          `budget dual ${budget.dualValue!.at().toFixed(4)} (${r.iterations} SCS iterations)`,
+          `budget dual ${budget.dualValue!.at().toFixed(4)} (${r.solver === 'qp' ? 'interior point' : 'SCS'}, ${r.iterations} iterations)`,
       );
     }
-    console.log(`  compilations: ${problem.compileCount} (re-solving only re-evaluated the sparse parameter map)`);
+    // One compilation per form: the conic form printed above, and the QP form (P kept) that solve({solver: 'auto'}) uses for LPs/QPs.
+    console.log(`  compilations: ${problem.compileCount} (one per form; re-solving only re-evaluated the sparse parameter map)`);
   },
 };

@@ -5,7 +5,9 @@ import {
   exp,
   maximize,
   minimize,
+  norm1,
   norm2,
+  compileProblem,
   parameter,
   sum,
   sumSquares,
@@ -231,5 +233,30 @@ describe("problem.solve: route choice and the QP route's statuses", () => {
     expect(() => resolveSolveOptions({ solver: 'osqp' as never })).toThrow(/solver must be one of auto, scs, qp/);
     expect(() => resolveSolveOptions({ epsRel: 0 })).toThrow(/epsRel/);
     expect(() => resolveSolveOptions({ maxIters: 1.5 })).toThrow(/maxIters/);
+  });
+});
+
+describe('quadratic objective with other convex terms', () => {
+  it('keeps sumSquares in P and norm1 in cones, so a lasso goes to the QP route and matches SCS', () => {
+    const rand = mulberry32(21);
+    const A = Array.from({ length: 6 }, () => Array.from({ length: 4 }, () => rand() * 2 - 1));
+    const b = parameter(6, { name: 'b', value: Array.from({ length: 6 }, () => rand() * 2 - 1) });
+    const x = variable(4, 'x');
+    const budget = sum(x).le(1);
+    const problem = new Problem(minimize(sumSquares(constant(A).matmul(x).sub(b)).add(norm1(x).mul(0.1))), [x.ge(-1), budget]);
+    const compiled = compileProblem(problem, { quadObjective: true });
+    expect(compiled.quadratic).toBe(true);
+    expect(compiled.cones.soc).toEqual([]);
+    expect(compiled.cones.exp + compiled.cones.power.length).toBe(0);
+    const viaQp = problem.solve({ solver: 'auto', epsAbs: 1e-10, epsRel: 1e-10 });
+    expect(viaQp.solver).toBe('qp');
+    expect(viaQp.status).toBe('optimal');
+    const xQp = Array.from(x.value!.data);
+    const dualQp = budget.dualValue!.at();
+    const viaScs = problem.solve({ solver: 'scs', epsAbs: 1e-10, epsRel: 1e-10, maxIters: 200_000 });
+    expect(viaScs.status).toBe('optimal');
+    expect(viaQp.value).toBeCloseTo(viaScs.value, 6);
+    xQp.forEach((v, i) => expect(v).toBeCloseTo(x.value!.data[i]!, 5));
+    expect(dualQp).toBeCloseTo(budget.dualValue!.at(), 5);
   });
 });
