@@ -1,22 +1,9 @@
 import { type ExprLike, type Expression, toExpression } from '../expr/expression.js';
-import { NONNEG, type Sign, evenMonotonicity } from '../expr/sign.js';
-import { Atom } from './atom.js';
+import { EvenConvexReduction } from './even_convex_reduction.js';
 
 /** |x|_1 = sum_i |x_i|, the sum of absolute values of x. Convex, nonnegative; increasing for x >= 0, decreasing for x <= 0. */
-export class Norm1 extends Atom {
+export class Norm1 extends EvenConvexReduction {
   readonly atomName = 'norm1';
-  constructor(x: Expression) {
-    super([x], []);
-  }
-  curvatureType() {
-    return 'convex' as const;
-  }
-  monotonicity(_i: number, s: readonly Sign[]) {
-    return evenMonotonicity(s[0]!);
-  }
-  sign() {
-    return NONNEG;
-  }
   evaluate(args: readonly Float64Array[]) {
     const x = args[0]!;
     let s = 0;

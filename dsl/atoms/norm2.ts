@@ -1,22 +1,9 @@
 import { type ExprLike, type Expression, toExpression } from '../expr/expression.js';
-import { NONNEG, type Sign, evenMonotonicity } from '../expr/sign.js';
-import { Atom } from './atom.js';
+import { EvenConvexReduction } from './even_convex_reduction.js';
 
 /** |x|_2 = sqrt(sum_i x_i^2), the Euclidean norm (Frobenius for matrices) of x. Convex, nonnegative; increasing for x >= 0, decreasing for x <= 0. */
-export class Norm2 extends Atom {
+export class Norm2 extends EvenConvexReduction {
   readonly atomName = 'norm2';
-  constructor(x: Expression) {
-    super([x], []);
-  }
-  curvatureType() {
-    return 'convex' as const;
-  }
-  monotonicity(_i: number, s: readonly Sign[]) {
-    return evenMonotonicity(s[0]!);
-  }
-  sign() {
-    return NONNEG;
-  }
   evaluate(args: readonly Float64Array[]) {
     const x = args[0]!;
     let s = 0;

@@ -1,22 +1,9 @@
 import { type ExprLike, type Expression, toExpression } from '../expr/expression.js';
-import { NONNEG, type Sign, evenMonotonicity } from '../expr/sign.js';
-import { Atom } from './atom.js';
+import { EvenConvexReduction } from './even_convex_reduction.js';
 
 /** sum_i x_i^2, the sum of squared entries of x. Convex, nonnegative; increasing for x >= 0, decreasing for x <= 0. */
-export class SumSquares extends Atom {
+export class SumSquares extends EvenConvexReduction {
   readonly atomName = 'sumSquares';
-  constructor(x: Expression) {
-    super([x], []);
-  }
-  curvatureType() {
-    return 'convex' as const;
-  }
-  monotonicity(_i: number, s: readonly Sign[]) {
-    return evenMonotonicity(s[0]!);
-  }
-  sign() {
-    return NONNEG;
-  }
   evaluate(args: readonly Float64Array[]) {
     const x = args[0]!;
     let s = 0;
