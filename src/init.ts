@@ -1,4 +1,5 @@
 import { initSolvers } from '../solvers/init.js';
+import { rejectUnknownKeys } from './options_check.js';
 import { selectBackend, type BackendChoice, type BackendName } from './backend.js';
 
 /**
@@ -6,6 +7,7 @@ import { selectBackend, type BackendChoice, type BackendName } from './backend.j
  * the solver WASM modules. Returns the backend choice so callers can report it.
  */
 export async function init(options: { backend?: BackendName } = {}): Promise<BackendChoice> {
+  rejectUnknownKeys(options, ['backend'], 'init option');
   const [choice] = await Promise.all([selectBackend(options.backend), initSolvers()]);
   return choice;
 }

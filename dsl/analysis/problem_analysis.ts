@@ -26,6 +26,17 @@ function requireCurvature(c: Constraint, side: string, e: Expression, f: ExprFac
  * concave and x affine. Left carries the error naming the sub-expression.
  */
 export function analyzeProblem(objective: Objective, constraints: readonly Constraint[], mode: AnalysisMode): E.Either<RuleError, ProblemFacts> {
+  const result = analyzeIn(objective, constraints, mode);
+  if (mode === 'dpp' && E.isLeft(result) && !(result.left instanceof DppError) && E.isRight(analyzeIn(objective, constraints, 'dcp'))) {
+    // DCP holds with parameters as constants but fails once they count as affine (CVXPY's dpp_scope):
+    // e.g. -sumSquares(b) in a minimize objective is concave in b. That is a DPP violation, not a DCP one,
+    // and problem.solve then takes the non-DPP path (parameters frozen, compiled per solve).
+    return E.left(new DppError(`not DPP (under DPP parameters are affine, so an atom of parameters has the atom's curvature): ${result.left.message}`));
+  }
+  return result;
+}
+
+function analyzeIn(objective: Objective, constraints: readonly Constraint[], mode: AnalysisMode): E.Either<RuleError, ProblemFacts> {
   const memo = new Map<Expression, ExprFacts>();
   try {
     const obj = expressionFacts(objective.expr, mode, memo);

@@ -1,5 +1,5 @@
 import { Atom } from '../atoms/atom.js';
-import { type AffineTensor, constantTensor, parameterTensor, scaleTensor, variableTensor } from '../canon/affine_tensor.js';
+import { type AffineTensor, CONST, constantTensor, parameterTensor, scaleTensor, variableTensor } from '../canon/affine_tensor.js';
 import { CANONICALIZERS } from '../canon/canon_table.js';
 import type { Canonicalizer } from '../canon/canonicalizer.js';
 import type { ConeConstraint, VariableFactory } from '../canon/cone_constraint.js';
@@ -48,13 +48,30 @@ export class CanonContext implements VariableFactory {
         return (e as AffineExpr).linearize(e.args.map((a) => this.canonicalize(a)));
       case 'atom': {
         const atom = e as Atom;
+        const args = atom.args.map((a) => this.canonicalize(a));
+        // An atom of constants (or, with parameters frozen, of parameter values) is a number, whatever
+        // side of a constraint it stands on: evaluate it. Emitting its epigraph/hypograph cones would
+        // only bound it from one side (e.g. x <= t, t >= square(2) lets t grow), which the DCP analysis
+        // never asked for since it gave the atom constant curvature.
+        const values = args.map(constantValues);
+        if (values.every((v): v is Float64Array => v !== undefined)) return this.constantAtom(atom, values);
         const canon = CANONICALIZERS[atom.atomName] as Canonicalizer<Atom> | undefined;
         if (!canon) throw new OptlayersError(`no canonicalizer for atom ${atom.atomName}`);
-        const out = canon(atom, atom.args.map((a) => this.canonicalize(a)), this);
+        const out = canon(atom, args, this);
         this.constraints.push(...out.constraints);
         return out.expr;
       }
     }
+  }
+
+  private constantAtom(atom: Atom, values: Float64Array[]): AffineTensor {
+    const out = atom.evaluate(values);
+    for (let i = 0; i < out.length; i++) {
+      if (!Number.isFinite(out[i]!)) {
+        throw new ValueError(`${atom} has no variables and evaluates to ${out[i]} at entry ${i}: its constant arguments lie outside the atom's domain`);
+      }
+    }
+    return constantTensor(out);
   }
 
   private variable(v: Variable): AffineTensor {
@@ -82,4 +99,15 @@ export class CanonContext implements VariableFactory {
     if (off === undefined) throw new OptlayersError(`internal: parameter ${p.name} has no slot in theta`);
     return parameterTensor(p.size, off);
   }
+}
+
+/**
+ * The dense values of a tensor with neither solver-variable nor parameter
+ * terms (every term multiplies 1), duplicates summed; undefined otherwise.
+ */
+export function constantValues(t: AffineTensor): Float64Array | undefined {
+  for (let k = 0; k < t.nnz; k++) if (t.xcols[k] !== CONST || t.tcols[k] !== CONST) return undefined;
+  const out = new Float64Array(t.size);
+  for (let k = 0; k < t.nnz; k++) out[t.rows[k]!] += t.vals[k]!;
+  return out;
 }

@@ -73,6 +73,13 @@ export function splitQuadraticObjective(expr: Expression, sign: 1 | -1, facts: R
     return false;
   };
   const walk = (e: Expression, w: number): boolean => {
+    // A variable-free term with constant curvature (e.g. square(3), or sumSquares(b) with parameters
+    // frozen) is a number: canonicalization evaluates it. It must never become a quadratic term,
+    // whose sign rule would reject (or, with a negative weight, mis-handle) it.
+    if (facts.get(e)?.curvature === 'constant') {
+      affine.push({ expr: e, weight: w });
+      return true;
+    }
     if (e instanceof AffineExpr) {
       const op = e.op as unknown;
       if (op === addOp) return e.args.every((a) => walk(a, w));

@@ -15,6 +15,7 @@ import type { ConvexRoute } from '../solve/route_types.js';
 import type { Constraint } from './constraint.js';
 import type { Objective } from './objective.js';
 import { type SolveOptions, resolveSolveOptions } from './solve_options.js';
+import { checkedStatus, constraintViolation } from './solution_check.js';
 
 /** QP-route statuses 'auto' accepts; any other (inaccurate, iteration limit, numerical failure) is re-solved with SCS. */
 const QP_FINAL: ReadonlySet<SolverStatus> = new Set(['optimal', 'infeasible', 'unbounded']);
@@ -110,7 +111,11 @@ export class Problem implements CompilableProblem {
    * DcpError. On either route sets `value`, `status`, each variable's
    * `value` and each constraint's `dualValue` (CVXPY's sign conventions:
    * the conic dual y of  P x + c + A'y = 0,  y in K*, recovered per
-   * constraint); never throws for infeasible/unbounded problems.
+   * constraint); never throws for infeasible/unbounded problems. Every
+   * solved point is checked against the original constraints, evaluated
+   * numerically (`solution_check.ts`): a point that violates them is reported
+   * 'optimal_inaccurate' (relative violation up to 1e-4) or
+   * 'infeasible_inaccurate' (beyond), never 'optimal'.
    */
   solve(options: SolveOptions = {}): SolveResult {
     const opts = resolveSolveOptions(options);
@@ -137,7 +142,7 @@ export class Problem implements CompilableProblem {
       sol = { ...sol, message: `${sol.message} (re-solved with SCS after ${qpMessage})` };
     }
     const sign = compiled.objectiveSign;
-    let value: number;
+    let value = NaN;
     if (isSolved(sol.status)) {
       const data = sol.data;
       let obj = objectiveOffset(compiled, theta);
@@ -149,7 +154,11 @@ export class Problem implements CompilableProblem {
       value = sign * obj;
       recoverVariables(compiled, sol.x).forEach((v, i) => (compiled.variables[i]!.ref.value = new Value(compiled.variables[i]!.ref.shape, v)));
       recoverDuals(compiled, sol.y).forEach((d, i) => (compiled.constraints[i]!.ref.dualValue = new Value(compiled.constraints[i]!.ref.shape, d)));
-    } else {
+      // Right or flagged: the point must satisfy the user's constraints, evaluated numerically.
+      const checked = checkedStatus(sol.status, constraintViolation(this.constraints));
+      if (checked.note !== undefined) sol = { ...sol, status: checked.status, message: `${sol.message}; ${checked.note}` };
+    }
+    if (!isSolved(sol.status)) {
       if (sol.status === 'infeasible' || sol.status === 'infeasible_inaccurate') value = sign * Infinity;
       else if (sol.status === 'unbounded' || sol.status === 'unbounded_inaccurate') value = -sign * Infinity;
       else value = NaN;

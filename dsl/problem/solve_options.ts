@@ -1,4 +1,5 @@
 import { ValueError } from '../../solvers/errors.js';
+import { MAX_QP_ITERATIONS } from '../../solvers/qp/qp_options.js';
 import type { QpOptions } from '../../solvers/qp/qp_types.js';
 import type { ScsOptions } from '../../solvers/scs/scs_options.js';
 import { SOLVER_CHOICES, type SolverChoice } from '../solve/route_choice.js';
@@ -57,7 +58,7 @@ const QP_INACCURATE = 1e-5;
  *   and `epsRel` given, default 1e-9 (the QP solver's own; interior point
  *   iterations converge superlinearly, so tight tolerances cost only an
  *   iteration or two). `tolInaccurate` is max(1e-5, tol); `maxIters` passes
- *   through (default 50); `warmStart` and `verbose` do not apply.
+ *   through capped at MAX_QP_ITERATIONS (default 50); `warmStart` and `verbose` do not apply.
  */
 export function resolveSolveOptions(options: SolveOptions = {}): ResolvedSolveOptions {
   for (const k of Object.keys(options)) if (!KNOWN.has(k)) throw new ValueError(`unknown solve option '${k}'; known: ${[...KNOWN].join(', ')}`);
@@ -88,7 +89,9 @@ export function resolveSolveOptions(options: SolveOptions = {}): ResolvedSolveOp
   }
   if (maxIters !== undefined) {
     scs.maxIters = maxIters;
-    qp.maxIters = maxIters;
+    // One option serves both engines; an SCS-sized limit (1e5 ADMM steps) is far beyond what an
+    // interior point method ever needs, so the QP route caps it at its documented maximum.
+    qp.maxIters = Math.min(maxIters, MAX_QP_ITERATIONS);
   }
   if (options.verbose !== undefined) scs.verbose = options.verbose;
   return { solver, scs, qp, warmStart: options.warmStart ?? false, quadObjective: options.quadObjective ?? false };

@@ -6,7 +6,7 @@ import type { QpOptions } from '../../solvers/qp/qp_types.js';
 import { isScsLoaded } from '../../solvers/scs/scs_module.js';
 import type { ScsOptions } from '../../solvers/scs/scs_options.js';
 import { solveScs, type ConeSolution } from '../../solvers/scs/scs_solve.js';
-import { isSolved, type SolverStatus } from '../../solvers/status.js';
+import { isSolved, type SolutionCheck, type SolverStatus } from '../../solvers/status.js';
 import { QpRoute } from './qp_route.js';
 import type { ConvexRoute } from './route_types.js';
 
@@ -23,6 +23,12 @@ export interface CompiledSolution {
   readonly status: SolverStatus;
   readonly message: string;
   readonly iterations: number;
+  /**
+   * SCS route: the residuals and thresholds (checked on the unscaled data) that
+   * decided `status`; an `optimal_inaccurate` SCS result is within
+   * `check.inaccurateTolerance`, never unchecked. Absent on the QP route.
+   */
+  readonly check?: SolutionCheck;
 }
 
 /** Settings of one `CompiledSolver.solve` call. */
@@ -59,7 +65,7 @@ export class CompiledSolver {
     const previous = options.warmStart ? this.lastScs.get(compiled) : undefined;
     const sol = solveScs(data, options.scs, previous);
     if (isSolved(sol.status)) this.lastScs.set(compiled, sol);
-    return { route, data, x: sol.x, y: sol.y, status: sol.status, message: sol.message, iterations: sol.stats.iterations };
+    return { route, data, x: sol.x, y: sol.y, status: sol.status, message: sol.message, iterations: sol.stats.iterations, check: sol.stats.check };
   }
 
   private qpRoute(compiled: CompiledProblem, qp: QpOptions): QpRoute {

@@ -1,6 +1,6 @@
 import type { CompiledProblem, DataGradient } from '../compiled_problem.js';
 import { problemData } from '../compile/problem_data.js';
-import { UnsupportedError } from '../../solvers/errors.js';
+import { SolverError, UnsupportedError } from '../../solvers/errors.js';
 import { isSolved } from '../../solvers/status.js';
 import { solveQpBatch } from '../../solvers/qp/index.js';
 import { resolveQpOptions } from '../../solvers/qp/qp_options.js';
@@ -19,7 +19,10 @@ import type { RouteSolution, RouteSolver } from './route_types.js';
  * dQ, dp, dG, dh, dA, db back to the conic data (dP, dc, dA on its pattern, db).
  * Gradients with respect to the duals are not available on this route (the
  * QP backward takes dl/dz only); `ConvexLayer` routes problems that return
- * duals to SCS under `solver: 'auto'`. A problem with no variables left
+ * duals to SCS under `solver: 'auto'`. Every backward solve's residual is
+ * checked (`QpBackwardResult`); an example whose solve missed the tolerance
+ * makes `dataGradients` throw a `SolverError` with its batch index and status
+ * 'backward_inaccurate'. A problem with no variables left
  * (after the elimination) is decided by `solveQpWithoutVariables`.
  */
 export class QpRoute implements RouteSolver {
@@ -79,6 +82,18 @@ export class QpRoute implements RouteSolver {
           if (g) dlDz.set(elim ? elim.reduceCotangent(g, e) : g, e * nz);
         }
         const reducedGrads = result.backward(dlDz);
+        // A backward solve that missed its residual tolerance gave that example zero gradient:
+        // say so (the caller's failure policy decides), never return it as if it were exact.
+        for (let e = 0; e < batch; e++) {
+          if (wanted[e] && reducedGrads.backwardFailed[e]) {
+            throw new SolverError(
+              `batch element ${e}: the QP backward linear solve did not converge (relative residual ` +
+                `${reducedGrads.backwardResidual[e]!.toExponential(2)})`,
+              'backward_inaccurate',
+              e,
+            );
+          }
+        }
         const grads = elim ? elim.expandGradients(reducedGrads, x, wanted) : reducedGrads;
         const out: (DataGradient | null)[] = [];
         for (let e = 0; e < batch; e++) out.push(wanted[e] ? map.dataGradient(grads, e) : null);

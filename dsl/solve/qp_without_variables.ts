@@ -1,4 +1,4 @@
-import type { QpBatch, QpGradients, QpResult } from '../../solvers/qp/qp_types.js';
+import type { QpBackwardResult, QpBatch, QpResult } from '../../solvers/qp/qp_types.js';
 import type { SolverStatus } from '../../solvers/status.js';
 
 /**
@@ -33,7 +33,9 @@ export function solveQpWithoutVariables(qp: QpBatch, tol: number): QpResult {
   }
   const slack = new Float64Array(batch * nIneq);
   for (let e = 0; e < batch; e++) slack.set(qp.h.batched ? qp.h.data.subarray(e * nIneq, (e + 1) * nIneq) : qp.h.data, e * nIneq);
-  const zeroGradients = (): QpGradients => ({
+  const zeroGradients = (): QpBackwardResult => ({
+    backwardResidual: new Float64Array(batch),
+    backwardFailed: new Uint8Array(batch),
     dQ: new Float64Array(qp.Q.data.length),
     dp: new Float64Array(qp.p.data.length),
     dG: new Float64Array(qp.G.data.length),
@@ -50,6 +52,7 @@ export function solveQpWithoutVariables(qp: QpBatch, tol: number): QpResult {
     status,
     iterations: new Int32Array(batch),
     kktResidual: residual,
+    messages: status.map((s) => (s === 'optimal' ? 'no variables: every constant constraint holds' : 'no variables: a constant constraint is violated')),
     backward: zeroGradients,
   };
 }

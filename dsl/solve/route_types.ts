@@ -1,5 +1,5 @@
 import type { CompiledProblem, DataGradient } from '../compiled_problem.js';
-import type { SolverStatus } from '../../solvers/status.js';
+import type { SolutionCheck, SolverStatus } from '../../solvers/status.js';
 
 /** The engines a compiled problem can be routed to (by `problem.solve` and `ConvexLayer`). */
 export type ConvexRoute = 'scs' | 'qp';
@@ -14,6 +14,12 @@ export interface RouteSolution {
   readonly iterations: readonly number[];
   /** Per slot, a sentence saying how the solve went. */
   readonly messages: readonly string[];
+  /**
+   * Per slot, the residuals and thresholds that decided the status, checked on
+   * the unscaled data (SCS route; a route without such a check omits it).
+   * `optimal_inaccurate` means these residuals are within `inaccurateTolerance`.
+   */
+  readonly checks?: readonly (SolutionCheck | undefined)[];
   /**
    * Vector-Jacobian product to the cone-program data of each slot: given
    * dl/dx and dl/dy per slot (null: that slot takes no gradient), returns

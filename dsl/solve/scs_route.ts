@@ -45,7 +45,7 @@ export class ScsRoute implements RouteSolver {
     for (let e = 0; e < batch; e++) {
       const program = problemData(this.compiled, thetas.subarray(e * T, (e + 1) * T));
       const solution = solveScs(program, this.scsOptions, this.warmStart ? this.warm[e] : undefined);
-      if (this.warmStart && (solution.status === 'optimal' || solution.status === 'optimal_inaccurate')) {
+      if (this.warmStart && isSolved(solution.status)) {
         this.warm[e] = { x: solution.x, y: solution.y, s: solution.s };
       }
       programs.push(program);
@@ -59,6 +59,7 @@ export class ScsRoute implements RouteSolver {
       statuses: solutions.map((s) => s.status),
       iterations: solutions.map((s) => s.stats.iterations),
       messages: solutions.map((s) => s.message),
+      checks: solutions.map((s) => s.stats.check),
       dataGradients(dx, dy) {
         const out: (DataGradient | null)[] = [];
         for (let e = 0; e < batch; e++) {

@@ -8,3 +8,4 @@ export {
   type ConeProjectionJacobian,
   type ConeProjectionOptions,
 } from './cone_projection.js';
+export { coneResiduals, residualsWithin, type ConeResiduals } from './cone_residuals.js';

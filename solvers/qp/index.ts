@@ -2,7 +2,7 @@
  * optlayers/solvers/qp: batched float64 QP interior point method (OptNet form
  * and OSQP form) with implicit-differentiation backward passes.
  */
-export type { QpArgument, QpBatch, QpOptions, QpSolution, QpGradients, QpResult } from './qp_types.js';
+export type { QpArgument, QpBatch, QpOptions, QpSolution, QpGradients, QpBackwardResult, QpResult } from './qp_types.js';
 export { resolveQpOptions, type ResolvedQpOptions } from './qp_options.js';
 export { solveQpBatch } from './solve_qp_batch.js';
 export { validateQpBatch } from './qp_validate.js';

@@ -165,6 +165,60 @@ export class InequalityOperator {
     }
   }
 
+  /** y = |G| v (entrywise absolute values of G; v >= 0). */
+  applyAbs(v: ArrayLike<number>, y: Float64Array): void {
+    const { rowPtr, colIdx, vals, m, n } = this;
+    for (let k = 0; k < m; k++) {
+      let s = 0;
+      if (rowPtr && colIdx && vals) {
+        for (let t = rowPtr[k]!; t < rowPtr[k + 1]!; t++) s += Math.abs(vals[t]!) * v[colIdx[t]!]!;
+      } else {
+        const r = this.offset + k * n;
+        for (let j = 0; j < n; j++) s += Math.abs(this.g[r + j]!) * v[j]!;
+      }
+      y[k] = s;
+    }
+  }
+
+  /** y += |G|' w (entrywise absolute values of G; w >= 0): the magnitudes behind G'w. */
+  applyAbsTransposeAccumulate(w: ArrayLike<number>, y: Float64Array): void {
+    const { rowPtr, colIdx, vals, m, n } = this;
+    for (let k = 0; k < m; k++) {
+      const wk = w[k]!;
+      if (wk === 0) continue;
+      if (rowPtr && colIdx && vals) {
+        for (let t = rowPtr[k]!; t < rowPtr[k + 1]!; t++) y[colIdx[t]!] += Math.abs(vals[t]!) * wk;
+      } else {
+        const r = this.offset + k * n;
+        for (let j = 0; j < n; j++) y[j] += Math.abs(this.g[r + j]!) * wk;
+      }
+    }
+  }
+
+  /** rowSums[k] = |g_k|_1 (row 1-norms) and colSums[j] = sum_k |G_kj| (column 1-norms), in O(nnz). */
+  absSums(rowSums: Float64Array, colSums: Float64Array): void {
+    const { rowPtr, colIdx, vals, m, n } = this;
+    colSums.fill(0, 0, n);
+    for (let k = 0; k < m; k++) {
+      let t = 0;
+      if (rowPtr && colIdx && vals) {
+        for (let s = rowPtr[k]!; s < rowPtr[k + 1]!; s++) {
+          const a = Math.abs(vals[s]!);
+          t += a;
+          colSums[colIdx[s]!] += a;
+        }
+      } else {
+        const r = this.offset + k * n;
+        for (let j = 0; j < n; j++) {
+          const a = Math.abs(this.g[r + j]!);
+          t += a;
+          colSums[j] += a;
+        }
+      }
+      rowSums[k] = t;
+    }
+  }
+
   /** Diagonal of G' diag(w) G added into d (only valid when `gramIsDiagonal`). */
   addWeightedGramDiagonal(w: Float64Array, d: Float64Array): void {
     const { rowPtr, colIdx, vals } = this;

@@ -3,6 +3,8 @@ import type { SolverStatus } from '../status.js';
 import type { ResolvedQpOptions } from './qp_options.js';
 import type { QpExampleData } from './qp_example.js';
 import { ReducedKkt } from './reduced_kkt.js';
+import { kktMerit, polishSolution } from './polish.js';
+import { certificateNorms, isInfeasibilityCertificate, isUnboundedDirection, type CertificateNorms } from './certificates.js';
 import { boundaryStep, FALLBACK_SIGMA, FALLBACK_STEP_RATIO, maxStep, neighbourhoodStep } from './step_length.js';
 
 /** Where one example's iterate lives (subarrays of the batch outputs). */
@@ -75,6 +77,7 @@ export function solveQpExample(ex: QpExampleData, kkt: ReducedKkt, o: ResolvedQp
   const pN = maxAbs(pView);
   const hN = maxAbs(hView);
   const bN = maxAbs(bView);
+  const norms = certificateNorms(ex);
   let bestMerit = Infinity;
   let failure: SolverStatus | null = null;
   let iter = 0;
@@ -167,7 +170,9 @@ export function solveQpExample(ex: QpExampleData, kkt: ReducedKkt, o: ResolvedQp
       converged = true;
       break;
     }
-    certificate = certificateStatus(ex, it, step.dz, iter > 0, o.tolInfeas, tn, tm, qz);
+    // A certificate can only appear while the matching residual stays away from zero (infeasible
+    // problems keep pres > 0, unbounded ones dres > 0); skipping the tests otherwise keeps them free.
+    certificate = pres > o.tol || dres > o.tol ? certificateStatus(ex, it, step, iter > 0, o.tolInfeas, norms, tn, pres > o.tol, dres > o.tol) : null;
     if (certificate) break;
     // Stop on the iteration limit, on blocked steps, or when rounding has stalled progress near a solution.
     if (iter >= o.maxIters || stalls >= 3 || (sinceImprovement >= 4 && bestMerit <= o.tolInaccurate)) break;
@@ -222,12 +227,15 @@ export function solveQpExample(ex: QpExampleData, kkt: ReducedKkt, o: ResolvedQp
   function finish(iterations: number): ExampleOutcome {
     if (certificate) return { status: certificate, iterations, kkt: null };
     if (!converged) {
+      // A diverging iterate (and its last step) carries the certificate, not the best-merit point: test it first.
+      const last = failure || bestMerit <= o.tolInaccurate || iterations === 0 ? null : certificateStatus(ex, it, step, true, o.tolInaccurate, norms, tn);
+      if (last) return { status: last === 'infeasible' ? 'infeasible_inaccurate' : 'unbounded_inaccurate', iterations, kkt: null };
       z.set(best.z);
       lam.set(best.lam);
       nu.set(best.nu);
       s.set(best.s);
       if (failure) return { status: failure, iterations, kkt: null };
-      const loose = certificateStatus(ex, it, dz, false, o.tolInaccurate, tn, tm);
+      const loose = certificateStatus(ex, it, null, false, o.tolInaccurate, norms, tn);
       if (bestMerit > o.tolInaccurate && loose) {
         return { status: loose === 'infeasible' ? 'infeasible_inaccurate' : 'unbounded_inaccurate', iterations, kkt: null };
       }
@@ -238,10 +246,17 @@ export function solveQpExample(ex: QpExampleData, kkt: ReducedKkt, o: ResolvedQp
     // Cholesky of Q + G'WG loses the curvature left on the active face to rounding, while the
     // cap's O(curvature / cap) bias is removed by refinement against the uncapped system in qpBackward.
     if (m > 0) ex.g.rowNormsSquared(tm);
-    for (let k = 0; k < m; k++) {
-      const cap = (1e8 * kkt.scale) / Math.max(tm[k]!, 1e-300);
-      w[k] = Math.min(lam[k]! / s[k]!, cap);
+    for (let k = 0; k < m; k++) tm[k] = (1e8 * kkt.scale) / Math.max(tm[k]!, 1e-300);
+    // Polish on the guessed active set (polish.ts); kept, it leaves kkt factored for the exact
+    // active-set backward pass and may prove the point optimal.
+    if (m > 0 && o.polish) {
+      const polished = polishSolution(ex, kkt, it, tm, kktMerit(ex, it));
+      if (polished !== null) {
+        if (polished <= o.tol) converged = true;
+        return { status: converged ? 'optimal' : 'optimal_inaccurate', iterations, kkt };
+      }
     }
+    for (let k = 0; k < m; k++) w[k] = Math.min(lam[k]! / s[k]!, tm[k]!);
     const f = kkt.factor(w);
     if (f !== 'ok') return { status: f === 'nonfinite' ? 'nonfinite' : 'singular', iterations, kkt: null };
     return { status: converged ? 'optimal' : 'optimal_inaccurate', iterations, kkt };
@@ -320,79 +335,37 @@ interface RefineWorkspace {
 }
 
 /**
- * Whether |Q d|_inf > bound, computing Q d one row at a time (into `tn`) and
- * stopping at the first row above the bound: for a curved objective the
- * unboundedness test fails on its first row, so it costs O(n), not O(n^2).
- */
-function qRowExceeds(ex: QpExampleData, d: Float64Array, bound: number, tn: Float64Array): boolean {
-  const { n, q } = ex;
-  for (let i = 0; i < n; i++) {
-    // Same summation order as matVec (even and odd k in two chains).
-    const r = ex.qOff + i * n;
-    let s0 = 0, s1 = 0;
-    let k = 0;
-    for (; k + 1 < n; k += 2) {
-      s0 += q[r + k]! * d[k]!;
-      s1 += q[r + k + 1]! * d[k + 1]!;
-    }
-    if (k < n) s0 += q[r + k]! * d[k]!;
-    tn[i] = s0 + s1;
-    if (Math.abs(tn[i]!) > bound) return true;
-  }
-  return maxAbs(tn, n) > bound;
-}
-
-/**
- * Normalized Farkas tests on the current point (and on the last step dz when
- * `useStep`): primal infeasibility if lam >= 0, nu with h'lam + b'nu < 0 and
- * |G'lam + A'nu|_inf <= tolInfeas (h'lam + b'nu normalized to -1); dual
- * infeasibility (unbounded) if d with p'd < 0 and
- * max(|Qd|_inf, |Ad|_inf, max(Gd)_+) <= tolInfeas (p'd normalized to -1).
- * Either certificate proves the status exactly (theorems of the alternative);
- * the tolerance only bounds how far from exact it may be.
+ * The certificate tests on the current point (and on the last step dz when
+ * `useStep`): (lam, nu) as a Farkas certificate of primal infeasibility, then
+ * z and dz as unbounded rays (see certificates.ts: relative, scale-invariant
+ * tests). Either proves the status exactly when it holds exactly (theorems of
+ * the alternative); the tolerance bounds how far from exact it may be.
  */
 function certificateStatus(
-  ex: QpExampleData, it: QpIterate, dz: Float64Array, useStep: boolean, tolInfeas: number,
-  tn: Float64Array, tm: Float64Array, qz: Float64Array | null = null,
+  ex: QpExampleData, it: QpIterate, step: NewtonDirection | null, useStep: boolean, tolInfeas: number,
+  norms: CertificateNorms, tn: Float64Array, testInfeasible = true, testUnbounded = true,
 ): SolverStatus | null {
-  const { n, m, neq } = ex;
-  const hv = ex.h.subarray(ex.hOff, ex.hOff + m);
-  const bv = ex.b.subarray(ex.bOff, ex.bOff + neq);
-  const pv = ex.p.subarray(ex.pOff, ex.pOff + n);
-  if (m + neq > 0) {
-    let qv = 0;
-    for (let k = 0; k < m; k++) qv += hv[k]! * it.lam[k]!;
-    for (let j = 0; j < neq; j++) qv += bv[j]! * it.nu[j]!;
-    if (qv < 0) {
-      tn.fill(0);
-      if (m > 0) ex.g.applyTranspose(it.lam, tn);
-      if (neq > 0) matTVec(ex.a, ex.aOff, neq, n, it.nu, tn, true);
-      if (maxAbs(tn, n) <= tolInfeas * -qv) return 'infeasible';
+  if (testInfeasible && isInfeasibilityCertificate(ex, it.lam, it.nu, tolInfeas, norms, tn)) return 'infeasible';
+  // As (lam, nu) diverge on an infeasible problem, their steps converge to the Farkas direction
+  // faster than the iterate itself (multipliers of the feasible part stay O(1) and spoil it).
+  if (testInfeasible && step && useStep && ex.m + ex.neq > 0) {
+    const dl = Float64Array.from(step.dl, (v) => Math.max(0, v));
+    if (isInfeasibilityCertificate(ex, dl, step.dnu, tolInfeas, norms, tn)) {
+      const scale = Math.max(maxAbs(dl, ex.m), maxAbs(step.dnu, ex.neq));
+      for (let k = 0; k < ex.m; k++) it.lam[k] = dl[k]! / scale;
+      for (let j = 0; j < ex.neq; j++) it.nu[j] = step.dnu[j]! / scale;
+      return 'infeasible';
     }
   }
-  const dirs = useStep ? [it.z, dz] : [it.z];
-  for (const d of dirs) {
-    let pd = 0;
-    for (let i = 0; i < n; i++) pd += pv[i]! * d[i]!;
-    if (!(pd < 0)) continue;
-    const bound = tolInfeas * -pd;
-    if (d === it.z && qz) {
-      if (maxAbs(qz, n) > bound) continue;
-    } else if (qRowExceeds(ex, d, bound, tn)) {
-      continue;
-    }
-    if (m > 0) {
-      ex.g.apply(d, tm);
-      let worst = 0;
-      for (let k = 0; k < m; k++) if (tm[k]! > worst) worst = tm[k]!;
-      if (worst > bound) continue;
-    }
-    if (neq > 0) {
-      const t = new Float64Array(neq);
-      matVec(ex.a, ex.aOff, neq, n, d, t);
-      if (maxAbs(t) > bound) continue;
-    }
-    return 'unbounded';
+  if (!testUnbounded) return null;
+  let ray = isUnboundedDirection(ex, it.z, tolInfeas, norms, tn);
+  if (!ray && step && useStep && isUnboundedDirection(ex, step.dz, tolInfeas, norms, tn)) {
+    it.z.set(step.dz);
+    ray = true;
   }
-  return null;
+  if (!ray) return null;
+  // z reports the ray itself, normalized to |z|_inf = 1 (so callers can verify it).
+  const zN = maxAbs(it.z, ex.n);
+  for (let i = 0; i < ex.n; i++) it.z[i] /= zN;
+  return 'unbounded';
 }

@@ -15,6 +15,7 @@ export interface OsqpBatch {
   readonly m: number;
   readonly P: QpArgument;
   readonly q: QpArgument;
+  /** May be omitted when m = 0. */
   readonly A: QpArgument;
   readonly l: QpArgument;
   readonly u: QpArgument;
@@ -27,6 +28,10 @@ export interface OsqpGradients {
   readonly dA: Float64Array;
   readonly dl: Float64Array;
   readonly du: Float64Array;
+  /** Per example, checked residual of the backward solve (see `QpBackwardResult`). */
+  readonly backwardResidual: Float64Array;
+  /** Per example, 1 when the backward solve missed its tolerance (that example's gradient is zero). */
+  readonly backwardFailed: Uint8Array;
 }
 
 /** Solution of an OSQP-form batch. */
@@ -56,15 +61,24 @@ type RowKind = { kind: 'eq'; eq: number } | { kind: 'ineq'; upper: number; lower
  * The finiteness pattern of l and u must be the same across the batch.
  */
 export function solveOsqpForm(problem: OsqpBatch, options: QpOptions = {}): OsqpResult {
-  const { batch, n, m, P, q, A, l, u } = problem;
+  if (typeof problem !== 'object' || problem === null) throw new ShapeError('solveOsqpForm expects an OsqpBatch object');
+  const { batch, n, m, P, q } = problem;
   if (!Number.isInteger(m) || m < 0) throw new ShapeError(`OSQP size m must be a non-negative integer, got ${String(m)}`);
   if (!Number.isInteger(batch) || batch < 1) throw new ShapeError(`OSQP size batch must be a positive integer, got ${String(batch)}`);
-  for (const [name, arg, size] of [['A', A, m * n], ['l', l, m], ['u', u, m]] as const) {
+  if (!Number.isInteger(n) || n < 1) throw new ShapeError(`OSQP size n must be a positive integer, got ${String(n)}`);
+  // With m = 0 there are no constraint rows: A, l, u may be omitted (or empty).
+  const none: QpArgument = { data: new Float64Array(0), batched: false };
+  const A = problem.A ?? (m === 0 ? none : undefined);
+  const l = problem.l ?? (m === 0 ? none : undefined);
+  const u = problem.u ?? (m === 0 ? none : undefined);
+  for (const [name, arg, size] of [['P', P, n * n], ['q', q, n], ['A', A, m * n], ['l', l, m], ['u', u, m]] as const) {
+    if (typeof arg !== 'object' || arg === null) throw new ShapeError(`OSQP argument ${name} is missing (expected {data: Float64Array, batched})`);
     const expected = size * (arg.batched ? batch : 1);
     if (!(arg.data instanceof Float64Array) || arg.data.length !== expected) {
       throw new ShapeError(`OSQP argument ${name} has ${arg.data?.length} entries; expected ${expected}`);
     }
   }
+  if (!A || !l || !u) throw new ShapeError('OSQP arguments A, l and u are required when m > 0');
   const lAt = (e: number, i: number) => l.data[(l.batched ? e * m : 0) + i]!;
   const uAt = (e: number, i: number) => u.data[(u.batched ? e * m : 0) + i]!;
   const rows: RowKind[] = [];
@@ -166,7 +180,7 @@ export function solveOsqpForm(problem: OsqpBatch, options: QpOptions = {}): Osqp
         }
       });
     }
-    return { dP: g.dQ, dq: g.dp, dA, dl, du };
+    return { dP: g.dQ, dq: g.dp, dA, dl, du, backwardResidual: g.backwardResidual, backwardFailed: g.backwardFailed };
   };
   return { batch, x: res.z, y, status: res.status, iterations: res.iterations, kktResidual: res.kktResidual, backward };
 }

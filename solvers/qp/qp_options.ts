@@ -1,6 +1,13 @@
 import { ValueError } from '../errors.js';
 import type { QpOptions } from './qp_types.js';
 
+/**
+ * Largest `maxIters` accepted: an interior point method that has not
+ * converged in 10,000 iterations will not, and a larger request (e.g. from a
+ * loaded model's JSON) would only burn time. Larger values throw a `ValueError`.
+ */
+export const MAX_QP_ITERATIONS = 10_000;
+
 /** `QpOptions` with every field filled in. */
 export type ResolvedQpOptions = Required<QpOptions>;
 
@@ -8,7 +15,8 @@ export type ResolvedQpOptions = Required<QpOptions>;
  * Defaults of the batched interior point method:
  * - `tol` 1e-9: scaled primal residual, dual residual and complementarity
  *   (each divided by 1 + the norm of the matching data) must all fall below it;
- * - `maxIters` 50 (Mehrotra's method typically needs 8-25);
+ * - `maxIters` 50 (Mehrotra's method typically needs 8-25), at most
+ *   `MAX_QP_ITERATIONS` (10,000);
  * - `tolInaccurate` 1e-5: best iterate reported `optimal_inaccurate` below it;
  * - `tolInfeas` 1e-8: normalized Farkas residual of an infeasibility
  *   (G'lam + A'nu = 0, h'lam + b'nu = -1, lam >= 0) or unboundedness
@@ -16,7 +24,10 @@ export type ResolvedQpOptions = Required<QpOptions>;
  * - `regularization` 1e-11: static delta added to the reduced KKT matrix,
  *   relative to its largest diagonal entry (undone by iterative refinement);
  * - `refinementSteps` 3; `stepFraction` 0.99;
- * - `threads` 0: automatic (see `QpOptions.threads`).
+ * - `polish` true: polish solved examples on their active set (see polish.ts);
+ * - `threads` 0: automatic (see `QpOptions.threads`); explicit values are
+ *   clamped to the available cores when the batch is planned.
+ * Unknown keys throw a `ValueError` naming the key.
  */
 export function resolveQpOptions(options: QpOptions = {}): ResolvedQpOptions {
   const r: ResolvedQpOptions = {
@@ -28,6 +39,7 @@ export function resolveQpOptions(options: QpOptions = {}): ResolvedQpOptions {
     refinementSteps: 3,
     stepFraction: 0.99,
     threads: 0,
+    polish: true,
   };
   for (const [k, v] of Object.entries(options)) {
     if (v === undefined) continue;
@@ -47,6 +59,11 @@ export function resolveQpOptions(options: QpOptions = {}): ResolvedQpOptions {
       throw new ValueError(`QP option ${key} must be a ${key === 'maxIters' ? 'positive' : 'non-negative'} integer, got ${String(v)}`);
     }
   }
+  if (typeof r.polish !== 'boolean') throw new ValueError(`QP option polish must be a boolean, got ${String(r.polish)}`);
+  if (r.maxIters > MAX_QP_ITERATIONS) {
+    throw new ValueError(`QP option maxIters must be at most ${MAX_QP_ITERATIONS}, got ${String(r.maxIters)}`);
+  }
+  if (r.refinementSteps > 100) throw new ValueError(`QP option refinementSteps must be at most 100, got ${String(r.refinementSteps)}`);
   if (!(r.stepFraction > 0 && r.stepFraction < 1)) {
     throw new ValueError(`QP option stepFraction must lie in (0, 1), got ${String(r.stepFraction)}`);
   }

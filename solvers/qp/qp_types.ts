@@ -44,6 +44,14 @@ export interface QpOptions {
   regularization?: number;
   /** Maximum iterative-refinement steps per linear solve (undoes the regularization). */
   refinementSteps?: number;
+  /**
+   * Polish each solved example (default true): guess the active set from the
+   * final iterate (lam_k > s_k), solve the equality-constrained KKT system on
+   * it exactly, and keep that point when it is primal and dual feasible and
+   * its KKT residual is no larger (as OSQP's polishing). The backward pass then
+   * differentiates the exact active-set KKT system.
+   */
+  polish?: boolean;
   /** Fraction of the step to the boundary of the positive orthant taken each iteration, in (0, 1). */
   stepFraction?: number;
   /**
@@ -51,7 +59,8 @@ export interface QpOptions {
    * worker threads (persistent, shared-memory, work-stealing; results are
    * identical to one thread). 1 = single-threaded; 0 (default) = automatic:
    * min(available cores, 4) when the batch is large enough to repay the
-   * hand-off, else 1. Ignored (single-threaded) where worker threads are
+   * hand-off, else 1. Explicit values are clamped to the available cores
+   * (and the batch size). Ignored (single-threaded) where worker threads are
    * unavailable, e.g. in browsers.
    */
   threads?: number;
@@ -60,9 +69,9 @@ export interface QpOptions {
 /** Result of a batched solve; arrays are stacked per example. */
 export interface QpSolution {
   readonly batch: number;
-  /** Primal solution, batch x n. */
+  /** Primal solution, batch x n (for an `unbounded` example: the ray, |z|_inf = 1). */
   readonly z: Float64Array;
-  /** Inequality multipliers (>= 0), batch x nIneq. */
+  /** Inequality multipliers (>= 0), batch x nIneq (for an `infeasible` example, with nu: the Farkas certificate). */
   readonly lam: Float64Array;
   /** Equality multipliers, batch x nEq. */
   readonly nu: Float64Array;
@@ -74,6 +83,8 @@ export interface QpSolution {
   readonly iterations: Int32Array;
   /** Per-example max-norm KKT residual (stationarity, primal feasibility, complementarity). */
   readonly kktResidual: Float64Array;
+  /** Per example, a sentence on how the solve ended (why a certificate was downgraded, etc.). */
+  readonly messages: readonly string[];
 }
 
 /** Gradients of a scalar loss with respect to each QP argument, shaped like the argument (shared ones summed over the batch). */
@@ -87,10 +98,24 @@ export interface QpGradients {
 }
 
 /**
+ * The backward pass of a batch: the gradients plus, per example, the checked
+ * residual of its linear solve. An example with `backwardFailed[e] = 1`
+ * (its normwise relative residual `backwardResidual[e]` exceeded 1e-8, the
+ * `BACKWARD_TOLERANCE`) contributes zero gradient: the caller decides (its
+ * failure policy) whether to throw, drop or accept that.
+ */
+export interface QpBackwardResult extends QpGradients {
+  /** Per example, normwise relative residual of the adjoint KKT solve (0 for examples not differentiated). */
+  readonly backwardResidual: Float64Array;
+  /** Per example, 1 when the adjoint solve did not reach the tolerance (its gradient is zero, not wrong). */
+  readonly backwardFailed: Uint8Array;
+}
+
+/**
  * A solved batch that keeps its final KKT factorizations so the backward
  * pass reuses them (never refactors).
  */
 export interface QpResult extends QpSolution {
   /** Given dl/dz (batch x n), returns dl/d(Q, p, G, h, A, b) by implicit differentiation of the KKT conditions. */
-  backward(dlDz: Float64Array): QpGradients;
+  backward(dlDz: Float64Array): QpBackwardResult;
 }

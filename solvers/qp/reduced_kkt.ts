@@ -1,6 +1,9 @@
 import { choleskyInPlace, solveLowerInPlace, solveLowerTransposeInPlace } from '../linalg/cholesky.js';
-import { matTVec, matVec, maxAbs } from '../linalg/dense_kernels.js';
+import { gramLowerAccumulate, matTVec, matVec, maxAbs } from '../linalg/dense_kernels.js';
 import type { InequalityOperator } from './inequality_operator.js';
+
+/** Scalars at the head of the storage: delta, scale, rho. */
+const META_SIZE = 3;
 
 /** Outcome of factoring the reduced KKT matrix. */
 export type KktFactorOutcome = 'ok' | 'nonfinite' | 'indefinite';
@@ -44,6 +47,8 @@ export class ReducedKkt {
   private readonly tnu: Float64Array;
   private readonly e1: Float64Array;
   private readonly e2: Float64Array;
+  /** rho r2 of the augmented right-hand side (separate: callers pass e2 as r2). */
+  private readonly rr2: Float64Array;
   private readonly cz: Float64Array;
   private readonly cnu: Float64Array;
   private readonly gv: Float64Array;
@@ -53,7 +58,22 @@ export class ReducedKkt {
 
   /** Entries of the storage array of one factorization (see the class comment). */
   static storageSize(n: number, m: number, neq: number, diagonal: boolean): number {
-    return 2 + (diagonal ? n : n * n) + n + m + neq * n + neq * neq + neq;
+    return META_SIZE + (diagonal ? n : n * n) + n + m + neq * n + neq * neq + neq;
+  }
+
+  /**
+   * Augmented-Lagrangian weight rho of the dense factorization with
+   * equalities (0 otherwise): K = H + rho A'A + delta I is factored instead of
+   * H + delta I. Since A dz = r2, the system H dz + A'dnu = r1 is the same as
+   * (H + rho A'A) dz + A'dnu = r1 + rho A'r2, but K is positive definite
+   * whenever the KKT matrix is nonsingular (null H and null A meet only at 0),
+   * so a singular Q block (e.g. canonicalization's copies t = x of quadForm)
+   * no longer leaves the equality Schur complement A (H + delta I)^-1 A' with
+   * entries of order 1/delta. By Woodbury, A K^-1 A' = (S_0^-1 + rho I)^-1 has
+   * eigenvalues in (0, 1/rho]: well scaled for any H.
+   */
+  get rho(): number {
+    return this.meta[2]!;
   }
 
   /**
@@ -102,7 +122,7 @@ export class ReducedKkt {
     if (store.length < size) throw new RangeError(`KKT storage has ${store.length} entries, needs ${size}`);
     let at = 0;
     const take = (len: number): Float64Array => store.subarray(at, (at += len));
-    this.meta = take(2);
+    this.meta = take(META_SIZE);
     this.l = take(this.diagonal ? n : n * n);
     this.invDiag = take(n);
     this.w = take(m);
@@ -112,11 +132,13 @@ export class ReducedKkt {
     if (!restore) {
       this.meta[0] = -1;
       this.meta[1] = 1;
+      this.meta[2] = 0;
     }
     this.ty = new Float64Array(n);
     this.tnu = new Float64Array(neq);
     this.e1 = new Float64Array(n);
     this.e2 = new Float64Array(neq);
+    this.rr2 = new Float64Array(neq);
     this.cz = new Float64Array(n);
     this.cnu = new Float64Array(neq);
     this.gv = new Float64Array(m);
@@ -155,6 +177,21 @@ export class ReducedKkt {
       if (this.delta < 0) {
         this.scale = maxDiag > 0 ? maxDiag : 1;
         this.delta = this.regularization * this.scale;
+        if (neq > 0) {
+          // rho A'A on the scale of H's diagonal: large enough to lift H's null space, small enough
+          // not to swamp its curvature in the factorization.
+          let maxRow = 0;
+          for (let j = 0; j < neq; j++) {
+            let t = 0;
+            for (let k = 0; k < n; k++) t += this.a[this.aOff + j * n + k]! ** 2;
+            maxRow = Math.max(maxRow, t);
+          }
+          this.meta[2] = maxRow > 0 ? this.scale / maxRow : 0;
+        }
+      }
+      if (this.rho > 0) {
+        this.addAugmentation(l);
+        for (let i = 0; i < n; i++) maxDiag = Math.max(maxDiag, l[i * n + i]!);
       }
       const delta = this.delta;
       for (let i = 0; i < n; i++) l[i * n + i] += delta;
@@ -190,6 +227,24 @@ export class ReducedKkt {
     return 'ok';
   }
 
+  /**
+   * l += rho A'A on the lower triangle (row-major n x n), as the Gram matrix of
+   * the rows of sqrt(rho) A' (n x neq, built once) with the tiled kernel.
+   */
+  private addAugmentation(l: Float64Array): void {
+    const { n, neq, a, aOff } = this;
+    if (!this.scaledAt) {
+      const x = new Float64Array(n * neq);
+      const sr = Math.sqrt(this.rho);
+      for (let j = 0; j < neq; j++) for (let i = 0; i < n; i++) x[i * neq + j] = sr * a[aOff + j * n + i]!;
+      this.scaledAt = x;
+    }
+    gramLowerAccumulate(this.scaledAt, n, neq, l);
+  }
+
+  /** sqrt(rho) A' (n x neq), for `addAugmentation`. */
+  private scaledAt: Float64Array | null = null;
+
   private lowerSolve(b: Float64Array): void {
     if (this.diagonal) {
       for (let i = 0; i < this.n; i++) b[i] *= this.invDiag[i]!;
@@ -210,6 +265,11 @@ export class ReducedKkt {
   private applyPreconditioner(r1: ArrayLike<number>, r2: ArrayLike<number>, dz: Float64Array, dnu: Float64Array): void {
     const { n, neq, ty, v } = this;
     for (let i = 0; i < n; i++) ty[i] = r1[i]!;
+    // The augmented system's right-hand side r1 + rho A'r2 (see `rho`).
+    if (this.rho > 0) {
+      for (let j = 0; j < neq; j++) this.rr2[j] = this.rho * r2[j]!;
+      matTVec(this.a, this.aOff, neq, n, this.rr2, ty, true);
+    }
     this.lowerSolve(ty);
     if (neq > 0) {
       matVec(v, 0, neq, n, ty, dnu);

@@ -1,3 +1,8 @@
+import { STATUS_MESSAGES, type SolverStatus } from '../status.js';
+import { dropInfiniteRows, expandDroppedRows } from './infinite_bounds.js';
+import { checkOnOriginalData } from './original_data_check.js';
+import { heterogeneousScales, solveExamplesSeparately } from './per_example_batch.js';
+import { isIdentityScaling, ruizScaling, scaleQpBatch, unscaleQpResult } from './ruiz_scaling.js';
 import { createBatchContext, solveAllExamples, STATUS_CODES } from './batch_context.js';
 import { qpBackward } from './qp_backward.js';
 import { resolveQpOptions, type ResolvedQpOptions } from './qp_options.js';
@@ -12,14 +17,16 @@ import { validateQpBatch } from './qp_validate.js';
 const PARALLEL_MIN_FLOPS = 2e7;
 
 /**
- * Threads for this batch: 1, an explicit `threads` (capped by the batch), or
+ * Threads for this batch: 1, an explicit `threads` (capped by the batch and
+ * by the available cores), or
  * automatically min(cores, 4) when the estimated work, batch x ~16 iterations
  * x (n^2 (m + n/3) for G'WG and Cholesky + n (m + n) per iteration for the
  * solves), exceeds `PARALLEL_MIN_FLOPS`.
  */
 function plannedThreads(o: ResolvedQpOptions, batch: number, n: number, m: number, neq: number): number {
   if (o.threads === 1 || batch < 2 || availableQpThreads() < 2) return 1;
-  if (o.threads > 1) return Math.min(o.threads, batch);
+  // An explicit request is bounded by the cores (a loaded model's config may ask for anything).
+  if (o.threads > 1) return Math.min(o.threads, batch, availableQpThreads());
   const cores = Math.min(availableQpThreads(), 4, batch);
   if (cores < 2) return 1;
   const perIteration = n * n * (m + n / 3 + neq) + 8 * n * (m + n + neq);
@@ -47,6 +54,11 @@ function plannedThreads(o: ResolvedQpOptions, batch: number, n: number, m: numbe
  * - `singular`: the KKT matrix is not positive semidefinite (Q not PSD);
  * - `nonfinite`: a NaN/Inf appeared in an iterate.
  * Unsolved examples return their best iterate and contribute zero gradient.
+ * Certificates: an `infeasible` example's (lam, nu) is its Farkas vector; an
+ * `unbounded` example's z is the ray (|z|_inf = 1). Both pass relative,
+ * scale-invariant tests (certificates.ts). Rows with h_k >= 1e20 in every
+ * example are read as "no bound" and dropped before the solve (see
+ * `dropInfiniteRows`); results are mapped back and checked on them.
  *
  * The result keeps each example's final KKT factorization; `backward(dlDz)`
  * reuses it (see `qpBackward`). With `threads` > 1 (or automatically for
@@ -56,18 +68,46 @@ function plannedThreads(o: ResolvedQpOptions, batch: number, n: number, m: numbe
 export function solveQpBatch(qp: QpBatch, options: QpOptions = {}): QpResult {
   validateQpBatch(qp);
   const o = resolveQpOptions(options);
+  const dropped = dropInfiniteRows(qp);
+  const finite = dropped ? dropped.reduced : qp;
+  // Examples of very different scales get one equilibration each (one for all would fit none).
+  const result = heterogeneousScales(finite) ? solveExamplesSeparately(finite, (one) => solveEquilibrated(one, o)) : solveEquilibrated(finite, o);
+  return dropped ? expandDroppedRows(qp, dropped, result, o.tolInfeas) : result;
+}
+
+/**
+ * Solves the Ruiz-equilibrated batch (see `ruizScaling`), maps the result
+ * back and checks it on the original data (`checkOnOriginalData`: KKT
+ * residual recomputed, certificates verified before they are reported).
+ */
+function solveEquilibrated(qp: QpBatch, o: ResolvedQpOptions): QpResult {
+  const scaling = ruizScaling(qp);
+  if (isIdentityScaling(scaling)) return checkOnOriginalData(qp, solveValidated(qp, o), o);
+  const inner = solveValidated(scaleQpBatch(qp, scaling), o);
+  return checkOnOriginalData(qp, unscaleQpResult(qp, scaling, inner), o);
+}
+
+/** Status messages: the status's sentence plus the iteration count and final residual. */
+function statusMessages(status: readonly SolverStatus[], iterations: Int32Array, residual: Float64Array): string[] {
+  return status.map((s, e) => `${STATUS_MESSAGES[s]} (${iterations[e]} iterations, KKT residual ${residual[e]!.toExponential(2)})`);
+}
+
+/** `solveQpBatch` on validated input with resolved options. */
+function solveValidated(qp: QpBatch, o: ResolvedQpOptions): QpResult {
   const threads = plannedThreads(o, qp.batch, qp.n, qp.nIneq, qp.nEq);
   const ctx = createBatchContext(qp, o, threads > 1);
   if (threads <= 1 || !solveWithWorkers(ctx, threads - 1)) solveAllExamples(ctx);
+  const status = Array.from(ctx.status, (c) => STATUS_CODES[c]!);
   const solution: QpSolution = {
     batch: qp.batch,
     z: ctx.z,
     lam: ctx.lam,
     nu: ctx.nu,
     slack: ctx.slack,
-    status: Array.from(ctx.status, (c) => STATUS_CODES[c]!),
+    status,
     iterations: ctx.iterations,
     kktResidual: ctx.residual,
+    messages: statusMessages(status, ctx.iterations, ctx.residual),
   };
   return {
     ...solution,

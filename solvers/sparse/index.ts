@@ -1,1 +1,2 @@
 export * from './csc.js';
+export { validateCsc } from './csc_validate.js';

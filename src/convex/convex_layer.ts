@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ShapedRef } from '../../dsl/compiled_problem.js';
 import { ShapeError } from '../../solvers/errors.js';
+import { checkFloatTensor } from '../options_check.js';
 import type { ConvexLayerOptions } from './convex_options.js';
 import type { ConvexProblem } from './problem_access.js';
-import { ConvexSolutionMap, type ConvexCallStats, type ConvexLayerSpec, type ParameterValues } from './solution_map.js';
+import { ConvexSolutionMap, type ConvexBackwardStats, type ConvexCallStats, type ConvexLayerSpec, type ParameterValues } from './solution_map.js';
 
 /** Construction arguments of a `ConvexLayer`: which parameters it takes, which variables/duals it returns, and solver options. */
 export interface ConvexLayerConfig extends ConvexLayerSpec, ConvexLayerOptions {}
@@ -41,8 +42,16 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
 export class ConvexLayer {
   /** The float64 solution map the layer wraps. */
   readonly solutionMap: ConvexSolutionMap;
-  /** Statistics of the most recent call (statuses, iterations, solve time, route). */
-  lastStats: ConvexCallStats | undefined;
+  /** Statistics of the most recent call: per batch element status, message, iterations, route and the policy applied. */
+  get lastStats(): ConvexCallStats | undefined {
+    return this.solutionMap.lastStats;
+  }
+
+  /** Statistics of the most recent backward pass: per batch element outcome of the checked derivative and the policy applied. */
+  get lastBackwardStats(): ConvexBackwardStats | undefined {
+    return this.solutionMap.lastBackwardStats;
+  }
+
   private readonly outputs: { readonly ref: ShapedRef; readonly size: number }[];
 
   /**
@@ -73,6 +82,7 @@ export class ConvexLayer {
     if (inputs.length !== slots.length) {
       throw new ShapeError(`ConvexLayer expects ${slots.length} parameter tensors (${slots.map((s) => s.ref.name).join(', ')}), got ${inputs.length}`);
     }
+    inputs.forEach((t, i) => checkFloatTensor(t, `ConvexLayer parameter '${slots[i]!.ref.name}'`));
     const batched = inputs.map((t, i) => {
       const shape = slots[i]!.ref.shape;
       if (sameShape(t.shape, shape)) return false;
@@ -88,7 +98,6 @@ export class ConvexLayer {
       const { batch, thetas } = map.packThetas(pv);
       batchSize = batch;
       const solved = map.solve(thetas, batch);
-      this.lastStats = solved.stats;
       const flat = new Float32Array(batch * total);
       const blocks = [...solved.variables, ...solved.duals];
       for (let e = 0; e < batch; e++) {

@@ -1,13 +1,19 @@
 import { SOLVER_CHOICES, type SolverChoice } from '../../dsl/solve/index.js';
 import type { ConeDerivativeOptions } from '../../solvers/cone_derivative/cone_derivative_types.js';
 import { ValueError } from '../../solvers/errors.js';
+import { availableQpThreads } from '../../solvers/qp/index.js';
 import type { QpOptions } from '../../solvers/qp/qp_types.js';
+import { ITERATION_CAPS, checkIntegerInRange, rejectUnknownKeys } from '../options_check.js';
 import type { ScsOptions } from '../../solvers/scs/scs_options.js';
 
 /** Which numerical engine solves the compiled cone program (the DSL's `SolverChoice`, shared with `problem.solve`). */
 export type ConvexSolverChoice = SolverChoice;
 
-/** What a ConvexLayer does when a batch element's solve does not end `optimal`/`optimal_inaccurate`. */
+/**
+ * What a ConvexLayer does when a batch element's solve does not end
+ * `optimal` (or `optimal_inaccurate` with `acceptInaccurate`), or its
+ * backward linear solve fails its residual check.
+ */
 export type SolverFailurePolicy = 'throw' | 'zero-gradient' | 'best-effort';
 
 /** Options of `ConvexLayer`; every field is optional, `resolveConvexOptions` documents the defaults. */
@@ -24,8 +30,10 @@ export interface ConvexLayerOptions {
   maxIters?: number;
   /** Start each SCS solve from the previous call's solution in the same batch slot. */
   warmStart?: boolean;
-  /** What to do with a batch element whose solve failed. */
+  /** What to do with a batch element whose solve failed (any status but 'optimal', see `acceptInaccurate`). */
   onSolverFailure?: SolverFailurePolicy;
+  /** Treat 'optimal_inaccurate' (residuals within the solver's looser, checked tolerance) as solved. Default false. */
+  acceptInaccurate?: boolean;
   /** Further SCS settings (overridden by `tol`/`maxIters` when those are given). */
   scs?: ScsOptions;
   /** Further QP settings (overridden by `tol`/`maxIters` when those are given). */
@@ -39,6 +47,7 @@ export interface ResolvedConvexOptions {
   readonly solver: ConvexSolverChoice;
   readonly warmStart: boolean;
   readonly onSolverFailure: SolverFailurePolicy;
+  readonly acceptInaccurate: boolean;
   readonly scs: ScsOptions;
   readonly qp: QpOptions;
   readonly derivative: ConeDerivativeOptions;
@@ -46,7 +55,9 @@ export interface ResolvedConvexOptions {
 
 const SOLVERS: readonly ConvexSolverChoice[] = SOLVER_CHOICES;
 const POLICIES: readonly SolverFailurePolicy[] = ['throw', 'zero-gradient', 'best-effort'];
-const KNOWN = new Set(['solver', 'tol', 'maxIters', 'warmStart', 'onSolverFailure', 'scs', 'qp', 'derivative']);
+const KNOWN = new Set(['solver', 'tol', 'maxIters', 'warmStart', 'onSolverFailure', 'acceptInaccurate', 'scs', 'qp', 'derivative']);
+const SCS_KEYS = ['epsAbs', 'epsRel', 'epsInfeas', 'maxIters', 'timeLimitSecs', 'normalize', 'scale', 'adaptiveScale', 'alpha', 'verbose'];
+const DERIVATIVE_KEYS = ['method', 'tol', 'maxIters', 'denseLimit', 'restart', 'acceptResidual'];
 
 /**
  * Fills the defaults of a ConvexLayer and validates every option, throwing a
@@ -58,6 +69,12 @@ const KNOWN = new Set(['solver', 'tol', 'maxIters', 'warmStart', 'onSolverFailur
  * - `maxIters`: unset keeps each solver's default (SCS 100000, QP 50);
  * - `warmStart` false (SCS route only; the interior point method does not warm start);
  * - `onSolverFailure` 'throw' (a `SolverError` naming the batch index and status);
+ * - `acceptInaccurate` false: only 'optimal' counts as solved;
+ * - bounds on what options (or a loaded config) may ask for: `maxIters` and
+ *   `scs.maxIters` <= 1e6, `qp.maxIters` <= 1000 (`ITERATION_CAPS`; the QP
+ *   route uses min(maxIters, 1000)), `qp.threads` <= the cores available,
+ *   `scs.timeLimitSecs` <= 3600, unknown keys in `scs`, `derivative` (and, by
+ *   the QP solver, `qp`) rejected;
  * - `scs`, `qp`, `derivative`: passed through to the solvers, whose own
  *   resolvers validate them.
  */
@@ -71,12 +88,23 @@ export function resolveConvexOptions(options: ConvexLayerOptions = {}): Resolved
   if (!POLICIES.includes(policy)) {
     throw new ValueError(`ConvexLayer option onSolverFailure must be one of ${POLICIES.join(', ')}, got '${String(policy)}'`);
   }
+  const acceptInaccurate = options.acceptInaccurate ?? false;
+  if (typeof acceptInaccurate !== 'boolean') throw new ValueError(`ConvexLayer option acceptInaccurate must be a boolean, got ${String(acceptInaccurate)}`);
+  // Unknown keys of `qp` are rejected by the QP solver's own resolver (resolveQpOptions, at construction).
+  if (options.qp !== undefined && (typeof options.qp !== 'object' || options.qp === null)) throw new ValueError('ConvexLayer option qp must be an object');
+  rejectUnknownKeys(options.scs, SCS_KEYS, 'ConvexLayer option scs');
+  rejectUnknownKeys(options.derivative, DERIVATIVE_KEYS, 'ConvexLayer option derivative');
   const { tol, maxIters } = options;
   if (tol !== undefined && !(typeof tol === 'number' && tol > 0 && Number.isFinite(tol))) {
     throw new ValueError(`ConvexLayer option tol must be a positive finite number, got ${String(tol)}`);
   }
-  if (maxIters !== undefined && !(Number.isInteger(maxIters) && maxIters >= 1)) {
-    throw new ValueError(`ConvexLayer option maxIters must be a positive integer, got ${String(maxIters)}`);
+  if (maxIters !== undefined) checkIntegerInRange(maxIters, 1, ITERATION_CAPS.scs, 'ConvexLayer option maxIters');
+  if (options.qp?.maxIters !== undefined) checkIntegerInRange(options.qp.maxIters, 1, ITERATION_CAPS.qp, 'ConvexLayer option qp.maxIters');
+  if (options.scs?.maxIters !== undefined) checkIntegerInRange(options.scs.maxIters, 1, ITERATION_CAPS.scs, 'ConvexLayer option scs.maxIters');
+  if (options.qp?.threads !== undefined) checkIntegerInRange(options.qp.threads, 0, availableQpThreads(), 'ConvexLayer option qp.threads (at most the available cores)');
+  const limit = options.scs?.timeLimitSecs;
+  if (limit !== undefined && !(typeof limit === 'number' && limit >= 0 && limit <= 3600)) {
+    throw new ValueError(`ConvexLayer option scs.timeLimitSecs must be in [0, 3600], got ${String(limit)}`);
   }
   const warmStart = options.warmStart ?? false;
   if (typeof warmStart !== 'boolean') throw new ValueError(`ConvexLayer option warmStart must be a boolean, got ${String(warmStart)}`);
@@ -95,7 +123,7 @@ export function resolveConvexOptions(options: ConvexLayerOptions = {}): Resolved
   if (tol === undefined && qp.tol === undefined) qp.tol = 1e-10;
   if (maxIters !== undefined) {
     scs.maxIters = maxIters;
-    qp.maxIters = maxIters;
+    qp.maxIters = Math.min(maxIters, ITERATION_CAPS.qp);
   }
-  return { solver, warmStart, onSolverFailure: policy, scs, qp, derivative: { ...options.derivative } };
+  return { solver, warmStart, onSolverFailure: policy, acceptInaccurate, scs, qp, derivative: { ...options.derivative } };
 }

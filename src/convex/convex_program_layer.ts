@@ -1,11 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ShapedRef } from '../../dsl/compiled_problem.js';
 import { ShapeError, ValueError } from '../../solvers/errors.js';
-import { registerLayer } from '../serialization.js';
+import { Problem } from '../../dsl/index.js';
+import { rejectUnknownLayerKeys } from '../options_check.js';
+import { readName, registerLayer, storeName, type StoredName } from '../serialization.js';
 import { ConvexLayer } from './convex_layer.js';
 import type { ConvexLayerOptions } from './convex_options.js';
 import { problemRefs, type ConvexProblem } from './problem_access.js';
 import { registeredProblem } from './problem_registry.js';
+import type { ConvexBackwardStats, ConvexCallStats } from './solution_map.js';
 
 type BaseLayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
 type Initializer = ReturnType<typeof tf.initializers.zeros>;
@@ -24,19 +27,55 @@ export interface ConvexProgramLayerArgs extends BaseLayerArgs {
    * The problem: the name it was registered under with `registerProblem`
    * (needed for serialization), or the DSL problem itself (then `getConfig` throws).
    */
-  problem: string | ConvexProblem;
+  problem: string | ConvexProblem | StoredName;
   /** Names of the parameters fed as layer inputs, in input order; each input carries a leading batch dimension. */
-  inputParameters: string[];
+  inputParameters: (string | StoredName)[];
   /**
    * Names of the parameters held as trainable weights (shared by the batch),
    * with their initializers (default 'zeros'). Together with
    * `inputParameters` they must cover every parameter exactly once.
    */
-  weightParameters?: Record<string, WeightInitializer>;
+  weightParameters?: Record<string, WeightInitializer> | StoredWeightParameter[];
   /** Names of the variables the layer outputs (one output per name). */
-  outputVariables: string[];
+  outputVariables: (string | StoredName)[];
   /** Solver options (tolerance, route, failure policy, ...); must be JSON-serializable to save the layer. */
   solverOptions?: ConvexLayerOptions;
+}
+
+/**
+ * A weight parameter as `getConfig` stores it: the parameter name under a
+ * `name` key (the one string tfjs's save/load case conversion leaves alone,
+ * see `StoredName`) and its initializer.
+ */
+export interface StoredWeightParameter {
+  readonly name: string;
+  readonly initializer: WeightInitializer;
+}
+
+const OWN_KEYS = ['problem', 'inputParameters', 'weightParameters', 'outputVariables', 'solverOptions'];
+
+function readWeightParameters(value: unknown): Record<string, WeightInitializer> {
+  if (value === undefined || value === null) return {};
+  if (Array.isArray(value)) {
+    const out: Record<string, WeightInitializer> = {};
+    value.forEach((entry: unknown, i) => {
+      const e = entry as Partial<StoredWeightParameter> | null;
+      if (e === null || typeof e !== 'object' || typeof e.name !== 'string' || e.initializer === undefined) {
+        throw new ValueError(`ConvexProgramLayer weightParameters[${i}] must be {name, initializer}, got ${JSON.stringify(entry)}`);
+      }
+      if (e.name in out) throw new ValueError(`ConvexProgramLayer weightParameters lists '${e.name}' twice`);
+      out[e.name] = e.initializer;
+    });
+    return out;
+  }
+  if (typeof value !== 'object') throw new ValueError(`ConvexProgramLayer weightParameters must be an object {name: initializer}, got ${typeof value}`);
+  return { ...(value as Record<string, WeightInitializer>) };
+}
+
+function readNames(value: unknown, what: string): string[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new ValueError(`ConvexProgramLayer ${what} must be an array of names, got ${typeof value}`);
+  return value.map((v: unknown, i) => readName(v, `ConvexProgramLayer ${what}[${i}]`));
 }
 
 function toInitializer(init: WeightInitializer, what: string): Initializer {
@@ -78,11 +117,19 @@ export class ConvexProgramLayer extends tf.layers.Layer {
 
   constructor(args: ConvexProgramLayerArgs) {
     super(args);
-    const problem = typeof args.problem === 'string' ? registeredProblem(args.problem) : args.problem;
-    this.problemName = typeof args.problem === 'string' ? args.problem : undefined;
-    this.inputNames = [...(args.inputParameters ?? [])];
-    this.weightInits = { ...(args.weightParameters ?? {}) };
-    this.outputNames = [...(args.outputVariables ?? [])];
+    rejectUnknownLayerKeys(args, OWN_KEYS, 'ConvexProgramLayer argument');
+    if (args.problem instanceof Problem) {
+      this.problemName = undefined;
+    } else {
+      this.problemName = readName(args.problem, 'ConvexProgramLayer problem (a registered name or a Problem)');
+    }
+    const problem = this.problemName === undefined ? (args.problem as ConvexProblem) : registeredProblem(this.problemName);
+    this.inputNames = readNames(args.inputParameters, 'inputParameters');
+    this.weightInits = readWeightParameters(args.weightParameters);
+    this.outputNames = readNames(args.outputVariables, 'outputVariables');
+    if (args.solverOptions !== undefined && (typeof args.solverOptions !== 'object' || args.solverOptions === null)) {
+      throw new ValueError('ConvexProgramLayer solverOptions must be an object');
+    }
     this.solverOptions = { ...(args.solverOptions ?? {}) };
     if (this.inputNames.length === 0) throw new ValueError('ConvexProgramLayer needs at least one entry in inputParameters');
     if (this.outputNames.length === 0) throw new ValueError('ConvexProgramLayer needs at least one entry in outputVariables');
@@ -97,6 +144,16 @@ export class ConvexProgramLayer extends tf.layers.Layer {
     const ordered = [...this.inputNames, ...Object.keys(this.weightInits)].map((n) => lookup(n, 'parameter'));
     this.outputRefs = this.outputNames.map((n) => lookup(n, 'variable'));
     this.convex = new ConvexLayer(problem, { ...this.solverOptions, parameters: ordered, variables: this.outputRefs });
+  }
+
+  /** Per batch element statuses, messages, iterations, route and policy of the latest call (see `ConvexLayer.lastStats`). */
+  get lastStats(): ConvexCallStats | undefined {
+    return this.convex.lastStats;
+  }
+
+  /** Per batch element outcome of the latest backward pass (see `ConvexLayer.lastBackwardStats`). */
+  get lastBackwardStats(): ConvexBackwardStats | undefined {
+    return this.convex.lastBackwardStats;
   }
 
   override build(inputShape: LayerShape | LayerShape[]): void {
@@ -135,14 +192,14 @@ export class ConvexProgramLayer extends tf.layers.Layer {
     if (this.problemName === undefined) {
       throw new ValueError(`ConvexProgramLayer '${this.name}' was built from a problem object; register it with registerProblem(name, factory) and pass the name to serialize the layer`);
     }
-    const weights: tf.serialization.ConfigDict = {};
-    for (const [k, v] of Object.entries(this.weightInits)) weights[k] = serializeInitializer(v);
+    // Names go in {name} wrappers: tfjs re-cases every other string and key on save/load (see `StoredName`).
+    const weights = Object.entries(this.weightInits).map(([name, init]) => ({ name, initializer: serializeInitializer(init) }));
     return {
       ...super.getConfig(),
-      problem: this.problemName,
-      inputParameters: this.inputNames,
-      weightParameters: weights,
-      outputVariables: this.outputNames,
+      problem: storeName(this.problemName) as unknown as tf.serialization.ConfigDict,
+      inputParameters: this.inputNames.map(storeName) as unknown as tf.serialization.ConfigDict[],
+      weightParameters: weights as unknown as tf.serialization.ConfigDict[],
+      outputVariables: this.outputNames.map(storeName) as unknown as tf.serialization.ConfigDict[],
       solverOptions: this.solverOptions as tf.serialization.ConfigDict,
     };
   }

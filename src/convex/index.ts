@@ -8,6 +8,7 @@ export {
   convexProgramLayer,
   type ConvexProgramLayerArgs,
   type WeightInitializer,
+  type StoredWeightParameter,
 } from './convex_program_layer.js';
 export {
   resolveConvexOptions,
@@ -19,6 +20,10 @@ export {
 export {
   ConvexSolutionMap,
   type ConvexCallStats,
+  type ConvexElementStats,
+  type ConvexBackwardStats,
+  type ConvexBackwardElementStats,
+  type PolicyApplied,
   type ConvexLayerSpec,
   type ParameterValues,
   type SolvedBatch,

@@ -2,7 +2,7 @@ import type { CompiledProblem, ConstraintSlot, DataGradient, ParameterSlot, Shap
 import { thetaGradient } from '../../dsl/index.js';
 import { OptlayersError, ShapeError, SolverError, UnsupportedError, ValueError } from '../../solvers/errors.js';
 import { cscMatVec, cscTransposeMatVec } from '../../solvers/sparse/csc.js';
-import { isSolved, type SolverStatus } from '../../solvers/status.js';
+import type { SolverStatus } from '../../solvers/status.js';
 import { resolveConvexOptions, type ConvexLayerOptions, type ResolvedConvexOptions } from './convex_options.js';
 import { compileForRoute, type ConvexProblem } from './problem_access.js';
 import type { ConvexRoute, RouteSolver } from '../../dsl/solve/index.js';
@@ -23,6 +23,24 @@ export interface ParameterValues {
   readonly batched: boolean;
 }
 
+/**
+ * What the failure policy did with one batch element: 'none' (the solve was
+ * `optimal`), 'accepted-inaccurate' (`optimal_inaccurate` kept because
+ * `acceptInaccurate` is set), 'zero-gradient' or 'best-effort' (the policy
+ * was applied). Under 'throw' a failed element throws instead.
+ */
+export type PolicyApplied = 'none' | 'accepted-inaccurate' | 'zero-gradient' | 'best-effort';
+
+/** The forward outcome of one batch element. */
+export interface ConvexElementStats {
+  readonly index: number;
+  readonly route: ConvexRoute;
+  readonly status: SolverStatus;
+  readonly message: string;
+  readonly iterations: number;
+  readonly policyApplied: PolicyApplied;
+}
+
 /** What happened in one call. */
 export interface ConvexCallStats {
   readonly route: ConvexRoute;
@@ -32,6 +50,30 @@ export interface ConvexCallStats {
   readonly failed: readonly number[];
   /** Wall-clock seconds of the forward solve (the whole batch). */
   readonly solveSeconds: number;
+  /** Per batch element: status, message, iterations, route and what the policy did. */
+  readonly elements: readonly ConvexElementStats[];
+}
+
+/** The backward outcome of one batch element. */
+export interface ConvexBackwardElementStats {
+  readonly index: number;
+  /**
+   * 'ok'; 'skipped' (no gradient asked, or the forward failed under
+   * 'zero-gradient'); 'failed' (the derivative's checked linear solve did not
+   * meet its residual tolerance, or could not be computed); 'nonfinite'.
+   */
+  readonly outcome: 'ok' | 'skipped' | 'failed' | 'nonfinite';
+  readonly message: string;
+  /** 'none', or the policy applied to a failed/non-finite element (its gradient is then zero). */
+  readonly policyApplied: 'none' | 'zero-gradient' | 'best-effort';
+}
+
+/** What happened in one backward pass. */
+export interface ConvexBackwardStats {
+  readonly route: ConvexRoute;
+  readonly elements: readonly ConvexBackwardElementStats[];
+  /** Batch indices whose gradient failed and were handled by the policy. */
+  readonly failed: readonly number[];
 }
 
 /** A solved batch: recovered variables and duals, and the vector-Jacobian product back to the parameters. */
@@ -45,8 +87,10 @@ export interface SolvedBatch {
   /**
    * Given dl/d(variables) and dl/d(duals) (same layout as the outputs; omit
    * duals for zero), returns dl/dtheta (batch x thetaSize, compiled order).
-   * Failed slots get zero gradient under 'zero-gradient', and under
-   * 'best-effort' whenever their gradient is not finite.
+   * Forward-failed slots get zero gradient under 'zero-gradient'. A slot
+   * whose derivative fails its residual check, or is not finite, throws a
+   * `SolverError` naming it under 'throw', else gets zero gradient; either
+   * way `lastBackwardStats` records it.
    */
   backward(dVariables: readonly Float64Array[], dDuals?: readonly Float64Array[]): Float64Array;
 }
@@ -179,21 +223,50 @@ export class ConvexSolutionMap {
     });
   }
 
-  /** Solves every batch element (thetas: batch x thetaSize) and recovers the requested variables and duals. */
+  /** Forward statistics of the most recent `solve` (set before a 'throw' policy throws, so the failure can be inspected). */
+  lastStats: ConvexCallStats | undefined;
+  /** Statistics of the most recent backward pass. */
+  lastBackwardStats: ConvexBackwardStats | undefined;
+
+  /** True when batch element status `status` counts as solved under the options (`acceptInaccurate`). */
+  private accepts(status: SolverStatus): boolean {
+    return status === 'optimal' || (status === 'optimal_inaccurate' && this.options.acceptInaccurate);
+  }
+
+  /**
+   * Solves every batch element (thetas: batch x thetaSize) and recovers the
+   * requested variables and duals. Any element whose status is not 'optimal'
+   * (or 'optimal_inaccurate' with `acceptInaccurate`), or whose point is not
+   * finite, gets the failure policy: 'throw' throws a `SolverError` naming
+   * the batch index; 'zero-gradient' zeroes its non-finite entries and gives
+   * it no gradient; 'best-effort' keeps its point and tries its gradient.
+   */
   solve(thetas: Float64Array, batch: number): SolvedBatch {
     const policy = this.options.onSolverFailure;
+    const route = this.route;
     const t0 = performance.now();
     const sol = this.solver.solve(thetas, batch);
     const solveSeconds = (performance.now() - t0) / 1000;
     const failed: number[] = [];
+    const elements: ConvexElementStats[] = [];
     for (let e = 0; e < batch; e++) {
       const status = sol.statuses[e]!;
-      const usable = isSolved(status) && isFiniteArray(sol.x[e]!) && isFiniteArray(sol.y[e]!);
-      if (usable) continue;
-      if (policy === 'throw') {
-        throw new SolverError(`convex layer: batch element ${e} failed with status '${status}': ${sol.messages[e]}`, status, e);
-      }
-      failed.push(e);
+      const finite = isFiniteArray(sol.x[e]!) && isFiniteArray(sol.y[e]!);
+      const usable = this.accepts(status) && finite;
+      const message = finite ? sol.messages[e]! : `${sol.messages[e]}; the solution has non-finite entries`;
+      const policyApplied: PolicyApplied = usable ? (status === 'optimal' ? 'none' : 'accepted-inaccurate') : policy === 'throw' ? 'none' : policy;
+      elements.push({ index: e, route, status, message, iterations: sol.iterations[e]!, policyApplied });
+      if (!usable) failed.push(e);
+    }
+    const stats: ConvexCallStats = { route, statuses: sol.statuses, iterations: sol.iterations, failed, solveSeconds, elements };
+    this.lastStats = stats;
+    if (policy === 'throw' && failed.length > 0) {
+      const e = failed[0]!;
+      const status = sol.statuses[e]!;
+      const hint = status === 'optimal_inaccurate' ? " (pass acceptInaccurate: true to accept 'optimal_inaccurate')" : '';
+      throw new SolverError(`convex layer: batch element ${e} failed with status '${status}' on the ${route} route: ${elements[e]!.message}${hint}`, status, e);
+    }
+    for (const e of failed) {
       zeroNonFinite(sol.x[e] as Float64Array);
       zeroNonFinite(sol.y[e] as Float64Array);
     }
@@ -205,7 +278,6 @@ export class ConvexSolutionMap {
       });
     const variables = recover(this.variableSlots, (s) => s.recovery, sol.x);
     const duals = recover(this.dualSlots, (s) => s.dualRecovery, sol.y);
-    const stats: ConvexCallStats = { route: this.route, statuses: sol.statuses, iterations: sol.iterations, failed, solveSeconds };
     const failedSet = new Set(failed);
     return {
       batch,
@@ -214,39 +286,27 @@ export class ConvexSolutionMap {
       stats,
       backward: (dVariables, dDuals = []) => {
         if (dVariables.length !== this.variableSlots.length) throw new ShapeError(`expected ${this.variableSlots.length} variable gradients, got ${dVariables.length}`);
-        const { n, m } = this.compiled;
-        const dx: (Float64Array | null)[] = [];
-        const dy: (Float64Array | null)[] = [];
-        for (let e = 0; e < batch; e++) {
-          if (failedSet.has(e) && policy === 'zero-gradient') {
-            dx.push(null);
-            dy.push(null);
-            continue;
-          }
-          const gx = new Float64Array(n);
-          this.variableSlots.forEach((slot, v) => {
-            cscTransposeMatVec(slot.recovery, dVariables[v]!.subarray(e * slot.size, (e + 1) * slot.size), gx, true);
-          });
-          let gy: Float64Array<ArrayBuffer> | null = null;
-          this.dualSlots.forEach((slot, c) => {
-            const g = dDuals[c];
-            if (!g) return;
-            const acc = gy ?? new Float64Array(m);
-            cscTransposeMatVec(slot.dualRecovery, g.subarray(e * slot.size, (e + 1) * slot.size), acc, true);
-            gy = acc;
-          });
-          dx.push(gx);
-          dy.push(gy);
-        }
+        const { dx, dy } = this.cotangents(batch, dVariables, dDuals, (e) => failedSet.has(e) && policy === 'zero-gradient');
+        const outcome: ConvexBackwardElementStats[] = dx.map((g, e) => ({
+          index: e,
+          outcome: g === null && dy[e] === null ? 'skipped' : 'ok',
+          message: failedSet.has(e) && policy === 'zero-gradient' ? `forward status '${sol.statuses[e]}': zero gradient` : '',
+          policyApplied: failedSet.has(e) && policy === 'zero-gradient' ? 'zero-gradient' : 'none',
+        }));
+        const markFailed = (e: number, kind: 'failed' | 'nonfinite', message: string): void => {
+          if (policy === 'throw') throw new SolverError(`convex layer: the backward pass of batch element ${e} ${kind === 'failed' ? 'failed' : 'is not finite'}: ${message}`, kind === 'nonfinite' ? 'nonfinite' : 'singular', e);
+          outcome[e] = { index: e, outcome: kind, message, policyApplied: policy };
+        };
         // Failed slots are differentiated one by one under 'best-effort' (their
         // derivative may legitimately be unavailable); the rest in one call.
         const isolated = (e: number): boolean => failedSet.has(e) && policy === 'best-effort';
         const only = <G>(gs: readonly (G | null)[], keep: (e: number) => boolean) => gs.map((g, e) => (keep(e) ? g : null));
-        const trySlot = (e: number) => {
+        const trySlot = (e: number): DataGradient | null => {
           try {
             return sol.dataGradients(only(dx, (k) => k === e), only(dy, (k) => k === e))[e] ?? null;
           } catch (err) {
             if (err instanceof UnsupportedError || !(err instanceof OptlayersError)) throw err;
+            markFailed(e, 'failed', err.message);
             return null;
           }
         };
@@ -254,7 +314,21 @@ export class ConvexSolutionMap {
         try {
           data = sol.dataGradients(only(dx, (e) => !isolated(e)), only(dy, (e) => !isolated(e)));
         } catch (err) {
-          if (policy === 'throw' || !(err instanceof SolverError)) throw err;
+          if (!(err instanceof SolverError)) throw err;
+          if (policy === 'throw') {
+            if (err.batchIndex !== undefined) throw err;
+            // The route did not say which element failed: find it, one slot at a time, to name it.
+            for (let e = 0; e < batch; e++) {
+              if (dx[e] === null && dy[e] === null) continue;
+              try {
+                sol.dataGradients(only(dx, (k) => k === e), only(dy, (k) => k === e));
+              } catch (inner) {
+                if (inner instanceof SolverError) throw new SolverError(`convex layer: the backward pass of batch element ${e} failed: ${inner.message}`, inner.status, e);
+                throw inner;
+              }
+            }
+            throw new SolverError(`convex layer: the backward pass failed: ${err.message}`, err.status);
+          }
           data = dx.map((_, e) => (isolated(e) ? null : trySlot(e)));
         }
         for (let e = 0; e < batch; e++) if (isolated(e)) data[e] = trySlot(e);
@@ -265,13 +339,48 @@ export class ConvexSolutionMap {
           if (!g) continue;
           const dt = thetaGradient(this.compiled, g);
           if (!isFiniteArray(dt)) {
-            if (policy === 'throw') throw new SolverError(`convex layer: batch element ${e} has a non-finite gradient`, 'nonfinite', e);
+            markFailed(e, 'nonfinite', 'the parameter gradient has NaN/Inf entries');
             continue;
           }
           dThetas.set(dt, e * T);
         }
+        this.lastBackwardStats = { route, elements: outcome, failed: outcome.filter((o) => o.outcome === 'failed' || o.outcome === 'nonfinite').map((o) => o.index) };
         return dThetas;
       },
     };
+  }
+
+  /** dl/dx = R' dl/dvariables and dl/dy = D' dl/dduals per element (null where `skip(e)`). */
+  private cotangents(
+    batch: number,
+    dVariables: readonly Float64Array[],
+    dDuals: readonly Float64Array[],
+    skip: (e: number) => boolean,
+  ): { dx: (Float64Array | null)[]; dy: (Float64Array | null)[] } {
+    const { n, m } = this.compiled;
+    const dx: (Float64Array | null)[] = [];
+    const dy: (Float64Array | null)[] = [];
+    for (let e = 0; e < batch; e++) {
+      if (skip(e)) {
+        dx.push(null);
+        dy.push(null);
+        continue;
+      }
+      const gx = new Float64Array(n);
+      this.variableSlots.forEach((slot, v) => {
+        cscTransposeMatVec(slot.recovery, dVariables[v]!.subarray(e * slot.size, (e + 1) * slot.size), gx, true);
+      });
+      let gy: Float64Array<ArrayBuffer> | null = null;
+      this.dualSlots.forEach((slot, c) => {
+        const g = dDuals[c];
+        if (!g) return;
+        const acc = gy ?? new Float64Array(m);
+        cscTransposeMatVec(slot.dualRecovery, g.subarray(e * slot.size, (e + 1) * slot.size), acc, true);
+        gy = acc;
+      });
+      dx.push(gx);
+      dy.push(gy);
+    }
+    return { dx, dy };
   }
 }

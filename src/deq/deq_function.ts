@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { ShapeError, ValueError } from '../../solvers/errors.js';
-import { toDeqCell, type DeqCell, type DeqCellFn } from './deq_cell.js';
+import { assertFiniteRows, checkFloatTensor, checkIntegerInRange } from '../options_check.js';
+import { isLayer, toDeqCell, type DeqCell, type DeqCellFn } from './deq_cell.js';
+import { applySamplePolicy, zeroRows } from './sample_policy.js';
 import { resolveDeqOptions, type DeqOptions, type ResolvedDeqBackwardOptions, type ResolvedDeqOptions } from './deq_options.js';
 import type { FixedPointStats } from './fixed_point_monitor.js';
 import { solveFixedPoint } from './solve_fixed_point.js';
@@ -39,9 +41,16 @@ export interface DeqResult {
  * The tape holds x and z* only, whatever the number of solver iterations.
  */
 export function deq(cell: DeqCell | DeqCellFn | tf.layers.Layer, x: tf.Tensor2D, options: DeqCallOptions = {}): DeqResult {
+  checkFloatTensor(x, 'deq: x');
   if (x.rank !== 2) throw new ShapeError(`deq: x must be [batch, features], got shape [${x.shape.join(', ')}]`);
+  assertFiniteRows(x, 'deq: x');
+  if (typeof cell !== 'function' && !isLayer(cell) && (cell === null || typeof cell !== 'object' || typeof (cell as DeqCell).apply !== 'function')) {
+    throw new ValueError('deq: cell must be a function f(z, x), a tfjs layer or a DeqCell');
+  }
+  const { z0: _z0, units: _units, variables: _variables, onBackwardStats: _cb, ...solverOptions } = options;
   const c = toDeqCell(cell, options.variables);
-  const resolved = resolveDeqOptions(options);
+  const resolved = resolveDeqOptions(solverOptions);
+  if (options.units !== undefined) checkIntegerInRange(options.units, 1, Number.MAX_SAFE_INTEGER, 'deq: units');
   const units = options.z0 ? options.z0.shape[1] : (options.units ?? x.shape[1]);
   if (options.z0 && (options.z0.rank !== 2 || options.z0.shape[0] !== x.shape[0])) {
     throw new ShapeError(`deq: z0 must be [${x.shape[0]}, units], got [${options.z0.shape.join(', ')}]`);
@@ -66,12 +75,14 @@ export function deqWithCell(
     const start = z0 ?? tf.zeros([xIn.shape[0], units]);
     const result = solveFixedPoint((z) => cell.apply(z, xIn), start as tf.Tensor2D, options.forward);
     if (start !== z0) start.dispose();
-    stats = result.stats;
-    save([xIn, result.z]);
+    // Per-sample failure stays per sample: only the diverged rows get the policy.
+    const decided = applySamplePolicy(result.z, result.stats, options.onSolverFailure, 'deq');
+    stats = decided.stats;
+    save([xIn, decided.z]);
     return {
-      value: result.z,
+      value: decided.z,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
-        backward(cell, saved[0] as tf.Tensor2D, saved[1] as tf.Tensor2D, dy as tf.Tensor2D, variables, options.backward, onBackwardStats),
+        backward(cell, saved[0] as tf.Tensor2D, saved[1] as tf.Tensor2D, dy as tf.Tensor2D, variables, options, decided.rejected, onBackwardStats),
     };
   });
   const z = op(x, ...variables) as tf.Tensor2D;
@@ -84,13 +95,17 @@ function backward(
   cell: DeqCell,
   x: tf.Tensor2D,
   zStar: tf.Tensor2D,
-  dy: tf.Tensor2D,
+  dyIn: tf.Tensor2D,
   variables: tf.Tensor[],
-  options: ResolvedDeqBackwardOptions,
+  all: ResolvedDeqOptions,
+  rejected: Uint8Array,
   onBackwardStats?: (stats: FixedPointStats) => void,
 ): tf.Tensor[] {
+  const options: ResolvedDeqBackwardOptions = all.backward;
   return tf.tidy(() => {
     const wrt = [x, ...variables];
+    // Rejected samples ('zero-gradient') contribute nothing.
+    const dy = rejected.some((r) => r === 1) ? zeroRows(dyIn, rejected) : dyIn;
     if (options.mode === 'phantom') {
       const tau = options.phantomDamping;
       return gradsIsolated(() => {
@@ -106,8 +121,10 @@ function backward(
         return tf.add(gz!, dy) as tf.Tensor2D;
       };
       const solved = solveFixedPoint(vjp, dy, options.solver);
-      onBackwardStats?.(solved.stats);
-      u = solved.z;
+      // A sample whose adjoint solve went non-finite gets the policy too (its gradient row is zeroed unless 'throw').
+      const decided = applySamplePolicy(solved.z, solved.stats, all.onSolverFailure === 'best-effort' ? 'zero-gradient' : all.onSolverFailure, 'deq backward');
+      onBackwardStats?.(decided.stats);
+      u = decided.z;
     }
     return gradsIsolated(() => tf.sum(tf.mul(u, cell.apply(zStar, x))), wrt);
   });

@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { ShapeError, UnsupportedError, ValueError } from '../../solvers/errors.js';
-import { registerLayer } from '../serialization.js';
+import { MAX_LAYER_WIDTH, assertFiniteRows, checkFloatTensor, checkIntegerInRange, rejectUnknownLayerKeys } from '../options_check.js';
+import { registerLayer, restoreEnum } from '../serialization.js';
+import type { SampleFailurePolicy } from './sample_policy.js';
 import { cellFromLayer, type DeqCell, type DeqCellInput } from './deq_cell.js';
 import { deqWithCell } from './deq_function.js';
-import { resolveDeqOptions, type DeqBackwardOptions, type FixedPointOptions, type ResolvedDeqOptions } from './deq_options.js';
+import { FIXED_POINT_SOLVERS, resolveDeqOptions, type DeqBackwardOptions, type FixedPointOptions, type ResolvedDeqOptions } from './deq_options.js';
 import type { FixedPointStats } from './fixed_point_monitor.js';
 import {
   jacobianFrobeniusEstimate,
@@ -49,7 +51,11 @@ export interface DEQLayerArgs extends DeqBaseLayerArgs {
   backward?: DeqBackwardOptions;
   /** Hutchinson Jacobian penalty added to the model's losses during training. Default none. */
   jacobianRegularization?: JacobianRegularizationOptions;
+  /** What a sample whose solve goes non-finite does (see `SampleFailurePolicy`); default 'throw'. Per-sample statuses are in `lastStats.statuses`. */
+  onSolverFailure?: SampleFailurePolicy;
 }
+
+const OWN_KEYS = ['units', 'cell', 'cellInput', 'forward', 'backward', 'jacobianRegularization', 'onSolverFailure'];
 
 /**
  * Deep equilibrium layer (Bai, Kolter & Koltun 2019): maps x [batch, features]
@@ -71,6 +77,7 @@ export class DEQLayer extends tf.layers.Layer {
   private functionWeights: tf.LayerVariable[] = [];
   private deqCell: DeqCell | undefined;
   private stash: { x: tf.Tensor2D; z: tf.Tensor2D } | undefined;
+  private inputDim: number | undefined;
   private jacobianCalls = 0;
   /** Forward statistics of the last call. */
   lastStats: FixedPointStats | undefined;
@@ -81,12 +88,17 @@ export class DEQLayer extends tf.layers.Layer {
 
   constructor(args: DEQLayerArgs) {
     super(args);
-    if (!Number.isInteger(args.units) || args.units < 1) throw new ValueError(`DEQLayer: units must be a positive integer, got ${args.units}`);
+    rejectUnknownLayerKeys(args, OWN_KEYS, 'DEQLayer argument');
+    checkIntegerInRange(args.units, 1, MAX_LAYER_WIDTH, 'DEQLayer: units');
     this.units = args.units;
     this.cellInput = args.cellInput ?? 'concat';
+    if (this.cellInput !== 'concat' && this.cellInput !== 'list') throw new ValueError(`DEQLayer: cellInput must be 'concat' or 'list', got '${String(this.cellInput)}'`);
     this.rawForward = args.forward ?? {};
     this.rawBackward = args.backward ?? {};
-    this.options = resolveDeqOptions({ forward: this.rawForward, backward: this.rawBackward });
+    this.options = resolveDeqOptions({ forward: this.rawForward, backward: this.rawBackward, onSolverFailure: args.onSolverFailure });
+    if (args.cell !== undefined && !(args.cell instanceof tf.layers.Layer) && !(typeof args.cell === 'object' && args.cell !== null && typeof (args.cell as DeqFunctionCell).apply === 'function' && Array.isArray((args.cell as DeqFunctionCell).weights))) {
+      throw new ValueError('DEQLayer: cell must be a tfjs layer/model or a DeqFunctionCell {weights, apply}');
+    }
     this.jacobian = args.jacobianRegularization ? resolveJacobianRegularization(args.jacobianRegularization) : undefined;
     const cell =
       args.cell ??
@@ -103,6 +115,7 @@ export class DEQLayer extends tf.layers.Layer {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
     if (shape.length !== 2 || shape[1] == null) throw new ShapeError(`DEQLayer '${this.name}': input must be [batch, features], got [${shape.join(', ')}]`);
     const inputDim = shape[1];
+    this.inputDim = inputDim;
     if (this.cellLayer) {
       const layer = this.cellLayer;
       tf.tidy(() => {
@@ -150,8 +163,14 @@ export class DEQLayer extends tf.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
-      const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor2D;
+      if (Array.isArray(inputs) && inputs.length !== 1) throw new ShapeError(`DEQLayer '${this.name}' takes one input, got ${inputs.length}`);
+      const x = checkFloatTensor(Array.isArray(inputs) ? inputs[0] : inputs, `DEQLayer '${this.name}' input`) as tf.Tensor2D;
       if (x.rank !== 2) throw new ShapeError(`DEQLayer '${this.name}': input must be [batch, features], got [${x.shape.join(', ')}]`);
+      if (this.inputDim !== undefined && x.shape[1] !== this.inputDim) {
+        throw new ShapeError(`DEQLayer '${this.name}' was built for inputs of width ${this.inputDim}, got [${x.shape.join(', ')}]`);
+      }
+      // NaN/Inf input is the caller's data, not a numerical failure: name the row at once.
+      assertFiniteRows(x, `DEQLayer '${this.name}' input`);
       const result = deqWithCell(this.deqCell!, x, this.options, this.units, undefined, (s) => (this.lastBackwardStats = s));
       this.lastStats = result.stats;
       this.stash = { x, z: result.z };
@@ -187,6 +206,7 @@ export class DEQLayer extends tf.layers.Layer {
       cell: { className: this.cellLayer.getClassName(), config: this.cellLayer.getConfig() },
       forward: { ...this.rawForward } as tf.serialization.ConfigDict,
       backward: JSON.parse(JSON.stringify(this.rawBackward)) as tf.serialization.ConfigDict,
+      onSolverFailure: this.options.onSolverFailure,
     };
     if (this.jacobian) config['jacobianRegularization'] = { ...this.jacobian };
     return { ...super.getConfig(), ...config };
@@ -198,6 +218,13 @@ export class DEQLayer extends tf.layers.Layer {
   ): T {
     const cellSpec = config['cell'] as { className: string; config: tf.serialization.ConfigDict } | undefined;
     const args: Record<string, unknown> = { ...config };
+    // tfjs camelCases string values on load ('fixed_point' -> 'fixedPoint').
+    args['forward'] = restoreSolverName(config['forward']);
+    const backward = config['backward'];
+    if (backward !== null && typeof backward === 'object' && !Array.isArray(backward)) {
+      args['backward'] = { ...backward, solver: restoreSolverName((backward as Record<string, unknown>)['solver']) };
+      if ((backward as Record<string, unknown>)['solver'] === undefined) delete (args['backward'] as Record<string, unknown>)['solver'];
+    }
     if (cellSpec) {
       const entry = tf.serialization.SerializationMap.getMap().classNameMap[cellSpec.className];
       if (!entry) throw new ValueError(`DEQLayer.fromConfig: unknown cell class '${cellSpec.className}' (is it registered?)`);
@@ -208,6 +235,13 @@ export class DEQLayer extends tf.layers.Layer {
   }
 }
 registerLayer(DEQLayer);
+
+/** A fixed-point options object from a loaded config with its solver name restored to snake_case. */
+export function restoreSolverName(options: unknown): unknown {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) return options;
+  const o = options as Record<string, unknown>;
+  return o['solver'] === undefined ? o : { ...o, solver: restoreEnum(o['solver'], FIXED_POINT_SOLVERS) };
+}
 
 /** Creates a `DEQLayer` (see `DEQLayerArgs`). */
 export function deqLayer(args: DEQLayerArgs): DEQLayer {

@@ -1,4 +1,6 @@
 import { ValueError } from '../../solvers/errors.js';
+import { ITERATION_CAPS, checkIntegerInRange, rejectUnknownKeys } from '../options_check.js';
+import { checkSamplePolicy, type SampleFailurePolicy } from './sample_policy.js';
 
 /** Forward (and implicit-backward) fixed-point solvers. */
 export type FixedPointSolverName = 'fixed_point' | 'anderson' | 'broyden';
@@ -77,39 +79,54 @@ export interface DeqOptions {
   forward?: FixedPointOptions;
   /** Backward mode and its options. */
   backward?: DeqBackwardOptions;
+  /** What a sample whose solve goes non-finite does (see `SampleFailurePolicy`). Default 'throw'. */
+  onSolverFailure?: SampleFailurePolicy;
 }
 
 /** `DeqOptions` resolved. */
 export interface ResolvedDeqOptions {
   readonly forward: ResolvedFixedPointOptions;
   readonly backward: ResolvedDeqBackwardOptions;
+  readonly onSolverFailure: SampleFailurePolicy;
 }
 
-const SOLVERS: readonly FixedPointSolverName[] = ['fixed_point', 'anderson', 'broyden'];
+/** The keys of `FixedPointOptions`. */
+export const FIXED_POINT_OPTION_KEYS: readonly string[] = ['solver', 'maxIters', 'absTol', 'relTol', 'memory', 'ridge', 'damping', 'throwOnFailure'];
+const BACKWARD_KEYS: readonly string[] = ['mode', 'solver', 'phantomSteps', 'phantomDamping'];
+/** Largest Anderson memory / Broyden rank a config may ask for. */
+export const MAX_MEMORY = 100;
+
+/** The fixed-point solvers by name. */
+export const FIXED_POINT_SOLVERS: readonly FixedPointSolverName[] = ['fixed_point', 'anderson', 'broyden'];
+const SOLVERS = FIXED_POINT_SOLVERS;
 const MODES: readonly DeqBackwardMode[] = ['implicit', 'phantom', 'jfb'];
-
-function positiveInt(v: number, what: string): number {
-  if (!Number.isInteger(v) || v < 1) throw new ValueError(`${what} must be a positive integer, got ${v}`);
-  return v;
-}
 
 function nonNegative(v: number, what: string): number {
   if (!Number.isFinite(v) || v < 0) throw new ValueError(`${what} must be a finite number >= 0, got ${v}`);
   return v;
 }
 
-/** Resolves and validates fixed-point options; `base` supplies unset fields (default `FIXED_POINT_DEFAULTS`). */
+/**
+ * Resolves and validates fixed-point options; `base` supplies unset fields
+ * (default `FIXED_POINT_DEFAULTS`). Bounds what options or a loaded config
+ * may ask for: `maxIters` <= `ITERATION_CAPS.fixedPoint` (10000), `memory`
+ * <= 100, tolerances >= 0 with at least one of `absTol`, `relTol` positive
+ * (zero tolerances would make every solve run to the cap); unknown keys throw.
+ */
 export function resolveFixedPointOptions(
   options: FixedPointOptions = {},
   base: ResolvedFixedPointOptions = FIXED_POINT_DEFAULTS,
   what = 'options',
 ): ResolvedFixedPointOptions {
-  const o = { ...base, ...stripUndefined(options) };
+  rejectUnknownKeys(options, FIXED_POINT_OPTION_KEYS, what);
+  const o = { ...base, ...stripUndefined(options ?? {}) };
   if (!SOLVERS.includes(o.solver)) throw new ValueError(`${what}.solver must be one of ${SOLVERS.join(', ')}, got '${o.solver}'`);
-  positiveInt(o.maxIters, `${what}.maxIters`);
-  positiveInt(o.memory, `${what}.memory`);
+  checkIntegerInRange(o.maxIters, 1, ITERATION_CAPS.fixedPoint, `${what}.maxIters`);
+  checkIntegerInRange(o.memory, 1, MAX_MEMORY, `${what}.memory`);
   nonNegative(o.absTol, `${what}.absTol`);
   nonNegative(o.relTol, `${what}.relTol`);
+  if (o.absTol === 0 && o.relTol === 0) throw new ValueError(`${what}.absTol and ${what}.relTol are both 0: at least one tolerance must be positive`);
+  if (typeof o.throwOnFailure !== 'boolean') throw new ValueError(`${what}.throwOnFailure must be a boolean, got ${String(o.throwOnFailure)}`);
   nonNegative(o.ridge, `${what}.ridge`);
   if (!(o.damping > 0 && o.damping <= 1)) throw new ValueError(`${what}.damping must be in (0, 1], got ${o.damping}`);
   return o;
@@ -117,17 +134,20 @@ export function resolveFixedPointOptions(
 
 /** Resolves and validates DEQ options (forward solver, backward mode). */
 export function resolveDeqOptions(options: DeqOptions = {}): ResolvedDeqOptions {
+  rejectUnknownKeys(options, ['forward', 'backward', 'onSolverFailure'], 'DEQ option');
   const forward = resolveFixedPointOptions(options.forward, FIXED_POINT_DEFAULTS, 'forward');
+  rejectUnknownKeys(options.backward, BACKWARD_KEYS, 'backward');
   const b = options.backward ?? {};
   const mode = b.mode ?? 'implicit';
   if (!MODES.includes(mode)) throw new ValueError(`backward.mode must be one of ${MODES.join(', ')}, got '${mode}'`);
   const solver = resolveFixedPointOptions(b.solver, forward, 'backward.solver');
-  const phantomSteps = positiveInt(b.phantomSteps ?? 5, 'backward.phantomSteps');
+  const phantomSteps = checkIntegerInRange(b.phantomSteps ?? 5, 1, 1000, 'backward.phantomSteps');
   const phantomDamping = b.phantomDamping ?? 0.5;
   if (!(phantomDamping > 0 && phantomDamping <= 1)) {
     throw new ValueError(`backward.phantomDamping must be in (0, 1], got ${phantomDamping}`);
   }
-  return { forward, backward: { mode, solver, phantomSteps, phantomDamping } };
+  const onSolverFailure = checkSamplePolicy(options.onSolverFailure, 'onSolverFailure');
+  return { forward, backward: { mode, solver, phantomSteps, phantomDamping }, onSolverFailure };
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

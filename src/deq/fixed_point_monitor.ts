@@ -17,8 +17,18 @@ export interface FixedPointStats {
   readonly convergedAt: Int32Array;
   /** True when every sample met its tolerance. */
   readonly converged: boolean;
-  /** `optimal` (all converged), `max_iters`, or `nonfinite` (NaN/Inf met; best finite iterate returned). */
+  /** `optimal` (all converged), `max_iters`, or `nonfinite` (NaN/Inf met in some sample; best finite iterate returned). */
   readonly status: SolverStatus;
+  /**
+   * Per sample: `optimal` (met its tolerance), `max_iters`, or `nonfinite`
+   * (its residual became NaN/Inf: that sample stops counting, the others go
+   * on; its best finite iterate is returned). Samples never mix: every
+   * solver's step is row-wise (Anderson's mixing weights and Broyden's
+   * low-rank updates are per sample).
+   */
+  readonly statuses: readonly SolverStatus[];
+  /** Per sample: what the caller's failure policy did ('none' unless a DEQ/monDEQ layer applied one). */
+  readonly policyApplied: readonly ('none' | 'zero-gradient' | 'best-effort')[];
 }
 
 /** Result of a fixed-point solve: the lowest-residual iterate per sample and statistics. */
@@ -54,8 +64,9 @@ export class FixedPointMonitor {
   private readonly bestAbs: Float64Array;
   private readonly bestRel: Float64Array;
   private readonly convergedAt: Int32Array;
+  /** Per sample: true once its residual was NaN/Inf (it is then done, as failed). */
+  private readonly diverged: Uint8Array;
   private iterations = 0;
-  private sawNonFinite = false;
 
   constructor(
     private readonly solver: FixedPointSolverName,
@@ -65,11 +76,13 @@ export class FixedPointMonitor {
     this.bestAbs = new Float64Array(batch).fill(Infinity);
     this.bestRel = new Float64Array(batch).fill(Infinity);
     this.convergedAt = new Int32Array(batch).fill(-1);
+    this.diverged = new Uint8Array(batch);
   }
 
   /**
    * Records iterate z with image gz = g(z). Returns true when the loop should
-   * stop: every sample converged, or a non-finite residual appeared.
+   * stop: every sample either converged or went non-finite (a NaN/Inf in one
+   * sample ends that sample only, never the batch).
    */
   record(z: tf.Tensor2D, gz: tf.Tensor2D): boolean {
     this.iterations++;
@@ -79,15 +92,18 @@ export class FixedPointMonitor {
     let all = true;
     for (let i = 0; i < this.batch; i++) {
       const a = abs[i]!;
-      if (!Number.isFinite(a) || !Number.isFinite(rel[i]!)) this.sawNonFinite = true;
-      else if (a < this.bestAbs[i]! && this.convergedAt[i]! < 0) {
+      if (this.diverged[i]) continue;
+      if (!Number.isFinite(a) || !Number.isFinite(rel[i]!)) {
+        if (this.convergedAt[i]! < 0) this.diverged[i] = 1;
+        continue;
+      } else if (a < this.bestAbs[i]! && this.convergedAt[i]! < 0) {
         improved[i] = 1;
         any = true;
         this.bestAbs[i] = a;
         this.bestRel[i] = rel[i]!;
         if (a <= this.options.absTol || rel[i]! <= this.options.relTol) this.convergedAt[i] = this.iterations;
       }
-      if (this.convergedAt[i]! < 0) all = false;
+      if (this.convergedAt[i]! < 0 && !this.diverged[i]) all = false;
     }
     if (this.best === undefined) {
       this.best = tf.keep(tf.clone(z));
@@ -96,7 +112,7 @@ export class FixedPointMonitor {
       this.best = tf.keep(tf.tidy(() => tf.where(tf.tensor1d(improved, 'bool').expandDims(1).tile([1, z.shape[1]]), z, prev)) as tf.Tensor2D);
       prev.dispose();
     }
-    return all || this.sawNonFinite;
+    return all;
   }
 
   /** True when every sample met its tolerance. */
@@ -108,9 +124,15 @@ export class FixedPointMonitor {
   finish(): FixedPointResult {
     if (this.best === undefined) throw new SolverError('fixed-point solve ended before any iteration', 'max_iters');
     const converged = this.allConverged;
-    const nonFinite = this.sawNonFinite || this.bestAbs.some((a) => !Number.isFinite(a));
+    const statuses: SolverStatus[] = [];
+    for (let i = 0; i < this.batch; i++) {
+      statuses.push(this.convergedAt[i]! >= 0 ? 'optimal' : this.diverged[i] || !Number.isFinite(this.bestAbs[i]!) ? 'nonfinite' : 'max_iters');
+    }
+    const nonFinite = statuses.includes('nonfinite');
     const status: SolverStatus = converged ? 'optimal' : nonFinite ? 'nonfinite' : 'max_iters';
     const stats: FixedPointStats = {
+      statuses,
+      policyApplied: statuses.map(() => 'none' as const),
       solver: this.solver,
       iterations: this.iterations,
       residual: this.bestAbs,

@@ -14,3 +14,4 @@ export {
   type ResolvedJacobianRegularization,
 } from './jacobian_regularization.js';
 export { DEQLayer, deqLayer, type DEQLayerArgs, type DeqFunctionCell, type DeqInitializer, type DeqBaseLayerArgs } from './deq_layer.js';
+export { applySamplePolicy, checkSamplePolicy, zeroRows, SAMPLE_FAILURE_POLICIES, type SampleFailurePolicy, type SamplePolicyResult } from './sample_policy.js';

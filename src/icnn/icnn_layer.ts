@@ -1,3 +1,5 @@
+import { checkLayerInput, rejectUnknownLayerKeys } from '../options_check.js';
+import { ShapeError } from '../../solvers/errors.js';
 import * as tf from '@tensorflow/tfjs';
 import { registerLayer } from '../serialization.js';
 import { checkConvexActivation, type ConvexActivation } from './convex_activation.js';
@@ -51,15 +53,18 @@ export class ICNN extends tf.layers.Layer {
   static readonly className = 'ICNN';
   readonly options: ResolvedICNNArgs;
   private layerWeights: IcnnLayerWeights[] = [];
+  private inputDim = 0;
 
   constructor(args: ICNNArgs = {}) {
     super(args);
+    rejectUnknownLayerKeys(args, ['units', 'hiddenUnits', 'activation', 'rehuWidth', 'seed'], 'ICNN argument');
     this.options = resolveIcnnArgs(args);
   }
 
   override build(inputShape: LayerShape | LayerShape[]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as LayerShape;
     const n = lastDim(shape, `ICNN '${this.name}' input`);
+    this.inputDim = n;
     const o = this.options;
     this.layerWeights = createIcnnWeights((name, s, init) => this.addWeight(name, s, 'float32', init), n, o.hiddenUnits, o.units, o.seed);
     this.built = true;
@@ -72,7 +77,8 @@ export class ICNN extends tf.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
-      const x = (Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor2D;
+      if (Array.isArray(inputs) && inputs.length !== 1) throw new ShapeError(`ICNN '${this.name}' takes one input, got ${inputs.length}`);
+      const x = checkLayerInput(Array.isArray(inputs) ? inputs[0] : inputs, `ICNN '${this.name}' input`, this.inputDim);
       return this.evaluate(x);
     });
   }

@@ -1,3 +1,4 @@
+import { MAX_HIDDEN_LAYERS, MAX_LAYER_WIDTH } from '../options_check.js';
 import * as tf from '@tensorflow/tfjs';
 import { ShapeError, ValueError } from '../../solvers/errors.js';
 import type { Initializer, WeightFactory } from './layer_types.js';
@@ -18,13 +19,16 @@ export function checkHiddenUnits(units: unknown, what: string): number[] {
   if (!Array.isArray(units) || units.length === 0 || !units.every((u) => Number.isInteger(u) && u > 0)) {
     throw new ValueError(`${what} must be a non-empty array of positive integers, got ${JSON.stringify(units)}`);
   }
+  if (units.length > MAX_HIDDEN_LAYERS || units.some((u: number) => u > MAX_LAYER_WIDTH)) {
+    throw new ValueError(`${what} asks for more than ${MAX_HIDDEN_LAYERS} layers or a width above ${MAX_LAYER_WIDTH}: ${JSON.stringify(units)}`);
+  }
   return [...(units as number[])];
 }
 
 /** Validates a positive integer option. */
 export function checkPositiveInteger(value: unknown, what: string): number {
-  if (!(typeof value === 'number' && Number.isInteger(value) && value > 0)) {
-    throw new ValueError(`${what} must be a positive integer, got ${String(value)}`);
+  if (!(typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= MAX_LAYER_WIDTH)) {
+    throw new ValueError(`${what} must be a positive integer <= ${MAX_LAYER_WIDTH}, got ${String(value)}`);
   }
   return value;
 }

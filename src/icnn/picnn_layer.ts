@@ -1,3 +1,4 @@
+import { checkLayerInput, rejectUnknownLayerKeys } from '../options_check.js';
 import * as tf from '@tensorflow/tfjs';
 import { ShapeError } from '../../solvers/errors.js';
 import { registerLayer } from '../serialization.js';
@@ -62,9 +63,11 @@ export class PICNN extends tf.layers.Layer {
   static readonly className = 'PICNN';
   readonly options: ResolvedPICNNArgs;
   private layerWeights: PicnnLayerWeights[] = [];
+  private widths: [number, number] = [0, 0];
 
   constructor(args: PICNNArgs = {}) {
     super(args);
+    rejectUnknownLayerKeys(args, ['units', 'hiddenUnits', 'activation', 'conditionActivation', 'rehuWidth', 'seed'], 'PICNN argument');
     this.options = resolvePicnnArgs(args);
   }
 
@@ -72,6 +75,7 @@ export class PICNN extends tf.layers.Layer {
     const [xs, ys] = twoShapes(inputShape, this.name);
     const n = lastDim(xs, `PICNN '${this.name}' input x`);
     const c = lastDim(ys, `PICNN '${this.name}' condition y`);
+    this.widths = [n, c];
     const o = this.options;
     this.layerWeights = createPicnnWeights((name, s, init) => this.addWeight(name, s, 'float32', init), n, c, o.hiddenUnits, o.units, o.seed);
     this.built = true;
@@ -89,7 +93,10 @@ export class PICNN extends tf.layers.Layer {
       if (!Array.isArray(inputs) || inputs.length !== 2) {
         throw new ShapeError(`PICNN '${this.name}' must be called on [x, y]`);
       }
-      return this.evaluate(inputs[0] as tf.Tensor2D, inputs[1] as tf.Tensor2D);
+      const x = checkLayerInput(inputs[0], `PICNN '${this.name}' input x`, this.widths[0]);
+      const y = checkLayerInput(inputs[1], `PICNN '${this.name}' condition y`, this.widths[1]);
+      if (x.shape[0] !== y.shape[0]) throw new ShapeError(`PICNN '${this.name}': x and y must have the same batch size, got ${x.shape[0]} and ${y.shape[0]}`);
+      return this.evaluate(x, y);
     });
   }
 

@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { ShapeError, ValueError } from '../../solvers/errors.js';
 import type { FixedPointStats } from '../deq/fixed_point_monitor.js';
 import { solveFixedPoint } from '../deq/solve_fixed_point.js';
+import { applySamplePolicy, zeroRows } from '../deq/sample_policy.js';
+import { assertFiniteRows, checkFloatTensor } from '../options_check.js';
 import { gradsIsolated } from '../deq/tape_isolation.js';
 import { monDeqOperator, monotoneW } from './mondeq_operator.js';
 import { checkMonotonicity, resolveMonDeqOptions, type MonDeqOptions } from './mondeq_options.js';
@@ -52,6 +54,9 @@ export function monDeq(
 ): MonDeqResult {
   checkMonotonicity(m);
   const o = resolveMonDeqOptions(options);
+  checkFloatTensor(x, 'monDeq: x');
+  if (weights === null || typeof weights !== 'object') throw new ValueError('monDeq: weights must be {U, b, A, B}');
+  for (const k of ['U', 'b', 'A', 'B'] as const) checkFloatTensor(weights[k], `monDeq: weights.${k}`);
   const { U, b, A, B } = weights;
   const units = B.shape[0];
   if (x.rank !== 2 || U.shape[0] !== x.shape[1] || U.shape[1] !== units || b.shape[0] !== units || A.shape[1] !== units || B.shape[1] !== units) {
@@ -59,9 +64,11 @@ export function monDeq(
       `monDeq: shapes do not agree: x [${x.shape}], U [${U.shape}] (want [${x.shape[1]}, ${units}]), b [${b.shape}], A [${A.shape}] (want [k, ${units}]), B [${B.shape}] (want [${units}, ${units}])`,
     );
   }
+  assertFiniteRows(x, 'monDeq: x');
   let stats: FixedPointStats | undefined;
   let alpha = 0;
   let lipschitz = 0;
+  let rejected: Uint8Array = new Uint8Array(0);
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const save = args[args.length - 1] as tf.GradSaveFunc;
     const [xIn, Uin, bIn, Ain, Bin] = args as tf.Tensor[];
@@ -72,14 +79,17 @@ export function monDeq(
     lipschitz = operator.lipschitz;
     const start = tf.zeros([xIn!.shape[0]!, units]) as tf.Tensor2D;
     let z: tf.Tensor2D;
-    if (o.splitting === 'forward_backward') {
-      const r = solveFixedPoint(forwardBackwardMap(W, s, alpha), start, o.forward);
-      stats = r.stats;
-      z = r.z;
-    } else {
-      const r = solveFixedPoint(peacemanRachfordMap(operator.resolvent!, s, alpha), start, o.forward);
-      stats = r.stats;
-      z = tf.relu(r.z) as tf.Tensor2D;
+    const r = o.splitting === 'forward_backward'
+      ? solveFixedPoint(forwardBackwardMap(W, s, alpha), start, o.forward)
+      : solveFixedPoint(peacemanRachfordMap(operator.resolvent!, s, alpha), start, o.forward);
+    // Per-sample failure stays per sample: only diverged rows get the policy.
+    const decided = applySamplePolicy(r.z, r.stats, o.onSolverFailure, 'monDeq');
+    rejected = decided.rejected;
+    stats = decided.stats;
+    if (o.splitting === 'forward_backward') z = decided.z;
+    else {
+      z = tf.relu(decided.z) as tf.Tensor2D;
+      decided.z.dispose();
     }
     save(operator.resolvent ? [xIn!, z, operator.resolvent] : [xIn!, z]);
     const stepUsed = alpha;
@@ -91,7 +101,7 @@ export function monDeq(
           const Wb = monotoneW(A, B, m);
           const pre = tf.add(tf.add(tf.matMul(zS!, Wb, false, true), tf.matMul(xS!, U)), b);
           const D = tf.cast(tf.greater(pre, 0), 'float32') as tf.Tensor2D;
-          const g = dy as tf.Tensor2D;
+          const g = (rejected.some((v) => v === 1) ? zeroRows(dy as tf.Tensor2D, rejected) : dy) as tf.Tensor2D;
           let q: tf.Tensor2D;
           if (o.splitting === 'forward_backward') {
             const r = solveFixedPoint(backwardForwardBackwardMap(Wb, D, g, stepUsed), tf.mul(D, g) as tf.Tensor2D, o.backward);

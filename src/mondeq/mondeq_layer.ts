@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { ShapeError, ValueError } from '../../solvers/errors.js';
 import type { FixedPointStats } from '../deq/fixed_point_monitor.js';
-import { registerLayer } from '../serialization.js';
+import { restoreSolverName } from '../deq/deq_layer.js';
+import { registerLayer, restoreEnum } from '../serialization.js';
 import { monDeq } from './mondeq_function.js';
-import { checkMonotonicity, resolveMonDeqOptions, type MonDeqOptions } from './mondeq_options.js';
+import { MONDEQ_OPTION_KEYS, checkMonotonicity, resolveMonDeqOptions, type MonDeqOptions } from './mondeq_options.js';
+import { MAX_LAYER_WIDTH, checkFloatTensor, checkIntegerInRange, rejectUnknownLayerKeys } from '../options_check.js';
 
 /** Base tfjs `LayerArgs` (name, inputShape, trainable, ...). */
 export type MonDeqBaseLayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
@@ -33,6 +35,7 @@ export class MonDEQLayer extends tf.layers.Layer {
   private weightsB: tf.LayerVariable | undefined;
   private weightsA: tf.LayerVariable | undefined;
   private weightsBias: tf.LayerVariable | undefined;
+  private inputDim: number | undefined;
   /** Forward statistics of the last call. */
   lastStats: FixedPointStats | undefined;
   /** Statistics of the last backward splitting. */
@@ -43,10 +46,11 @@ export class MonDEQLayer extends tf.layers.Layer {
 
   constructor(args: MonDEQLayerArgs) {
     super(args);
-    if (!Number.isInteger(args.units) || args.units < 1) throw new ValueError(`MonDEQLayer: units must be a positive integer, got ${args.units}`);
+    rejectUnknownLayerKeys(args, ['units', 'monotonicity', ...MONDEQ_OPTION_KEYS], 'MonDEQLayer argument');
+    checkIntegerInRange(args.units, 1, MAX_LAYER_WIDTH, 'MonDEQLayer: units');
     this.units = args.units;
     this.monotonicity = checkMonotonicity(args.monotonicity ?? 0.1);
-    this.rawOptions = { splitting: args.splitting, alpha: args.alpha, forward: args.forward, backward: args.backward };
+    this.rawOptions = { splitting: args.splitting, alpha: args.alpha, forward: args.forward, backward: args.backward, onSolverFailure: args.onSolverFailure };
     resolveMonDeqOptions(this.rawOptions);
   }
 
@@ -54,6 +58,7 @@ export class MonDEQLayer extends tf.layers.Layer {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
     if (shape.length !== 2 || shape[1] == null) throw new ShapeError(`MonDEQLayer '${this.name}': input must be [batch, features], got [${shape.join(', ')}]`);
     const n = this.units;
+    this.inputDim = shape[1];
     const ab = tf.initializers.varianceScaling({ scale: 1 / 3, mode: 'fanIn', distribution: 'uniform' });
     this.weightsU = this.addWeight('U', [shape[1], n], 'float32', tf.initializers.glorotUniform({}));
     this.weightsBias = this.addWeight('b', [n], 'float32', tf.initializers.zeros());
@@ -69,8 +74,12 @@ export class MonDEQLayer extends tf.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
-      const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor2D;
+      if (Array.isArray(inputs) && inputs.length !== 1) throw new ShapeError(`MonDEQLayer '${this.name}' takes one input, got ${inputs.length}`);
+      const x = checkFloatTensor(Array.isArray(inputs) ? inputs[0] : inputs, `MonDEQLayer '${this.name}' input`) as tf.Tensor2D;
       if (x.rank !== 2) throw new ShapeError(`MonDEQLayer '${this.name}': input must be [batch, features], got [${x.shape.join(', ')}]`);
+      if (this.inputDim !== undefined && x.shape[1] !== this.inputDim) {
+        throw new ShapeError(`MonDEQLayer '${this.name}' was built for inputs of width ${this.inputDim}, got [${x.shape.join(', ')}]`);
+      }
       const result = monDeq(
         x,
         {
@@ -94,6 +103,17 @@ export class MonDEQLayer extends tf.layers.Layer {
     const config: tf.serialization.ConfigDict = { units: this.units, monotonicity: this.monotonicity };
     for (const [k, v] of Object.entries(this.rawOptions)) if (v !== undefined) config[k] = JSON.parse(JSON.stringify(v)) as tf.serialization.ConfigDictValue;
     return { ...super.getConfig(), ...config };
+  }
+
+  /** Rebuilds the layer from a saved config, undoing tfjs's camelCasing of enumerated values ('peaceman_rachford'). */
+  static override fromConfig<T extends tf.serialization.Serializable>(
+    cls: tf.serialization.SerializableConstructor<T>,
+    config: tf.serialization.ConfigDict,
+  ): T {
+    const args: Record<string, unknown> = { ...config };
+    if (config['splitting'] !== undefined) args['splitting'] = restoreEnum(config['splitting'], ['forward_backward', 'peaceman_rachford']);
+    for (const key of ['forward', 'backward']) if (config[key] !== undefined) args[key] = restoreSolverName(config[key]);
+    return new cls(args);
   }
 }
 registerLayer(MonDEQLayer);

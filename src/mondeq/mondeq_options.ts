@@ -1,4 +1,6 @@
 import { ValueError } from '../../solvers/errors.js';
+import { rejectUnknownKeys } from '../options_check.js';
+import { checkSamplePolicy, type SampleFailurePolicy } from '../deq/sample_policy.js';
 import { resolveFixedPointOptions, type FixedPointOptions, type ResolvedFixedPointOptions } from '../deq/deq_options.js';
 
 /** Operator splitting used to find the monDEQ equilibrium (and its backward solution). */
@@ -23,6 +25,8 @@ export interface MonDeqOptions {
   forward?: FixedPointOptions;
   /** Same for the backward (transposed) splitting; unset fields copy `forward`. */
   backward?: FixedPointOptions;
+  /** What a sample whose splitting goes non-finite does (see `SampleFailurePolicy`). Default 'throw'. */
+  onSolverFailure?: SampleFailurePolicy;
 }
 
 /** `MonDeqOptions` resolved. */
@@ -31,7 +35,11 @@ export interface ResolvedMonDeqOptions {
   readonly alpha: number | undefined;
   readonly forward: ResolvedFixedPointOptions;
   readonly backward: ResolvedFixedPointOptions;
+  readonly onSolverFailure: SampleFailurePolicy;
 }
+
+/** The keys of `MonDeqOptions`. */
+export const MONDEQ_OPTION_KEYS: readonly string[] = ['splitting', 'alpha', 'forward', 'backward', 'onSolverFailure'];
 
 const MONDEQ_FORWARD_DEFAULTS: ResolvedFixedPointOptions = {
   solver: 'fixed_point',
@@ -46,6 +54,7 @@ const MONDEQ_FORWARD_DEFAULTS: ResolvedFixedPointOptions = {
 
 /** Resolves and validates `MonDeqOptions`. */
 export function resolveMonDeqOptions(o: MonDeqOptions = {}): ResolvedMonDeqOptions {
+  rejectUnknownKeys(o, MONDEQ_OPTION_KEYS, 'monDEQ option');
   const splitting = o.splitting ?? 'peaceman_rachford';
   if (splitting !== 'forward_backward' && splitting !== 'peaceman_rachford') {
     throw new ValueError(`splitting must be 'forward_backward' or 'peaceman_rachford', got '${splitting as string}'`);
@@ -53,7 +62,7 @@ export function resolveMonDeqOptions(o: MonDeqOptions = {}): ResolvedMonDeqOptio
   if (o.alpha !== undefined && !(Number.isFinite(o.alpha) && o.alpha > 0)) throw new ValueError(`alpha must be > 0, got ${o.alpha}`);
   const forward = resolveFixedPointOptions(o.forward, MONDEQ_FORWARD_DEFAULTS, 'forward');
   const backward = resolveFixedPointOptions(o.backward, forward, 'backward');
-  return { splitting, alpha: o.alpha, forward, backward };
+  return { splitting, alpha: o.alpha, forward, backward, onSolverFailure: checkSamplePolicy(o.onSolverFailure, 'onSolverFailure') };
 }
 
 /** Validates the monotonicity parameter m (must lie in (0, 1]). */

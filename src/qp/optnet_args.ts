@@ -1,4 +1,5 @@
 import { ShapeError, ValueError } from '../../solvers/errors.js';
+import { MAX_QP_SIZE } from '../options_check.js';
 import { resolveQpLayerOptions, type QpLayerOptions, type ResolvedQpLayerOptions } from './qp_options.js';
 import { QP_ARGUMENT_NAMES, type QpArgumentName } from './qp_shapes.js';
 
@@ -103,7 +104,7 @@ export function resolveOptNetStructure(args: OptNetStructure): ResolvedOptNetStr
   const m = args.nIneq ?? 0;
   const k = args.nEq ?? 0;
   for (const [what, v, min] of [['nVariables', n, 1], ['nIneq', m, 0], ['nEq', k, 0]] as const) {
-    if (!Number.isInteger(v) || v < min) throw new ValueError(`OptNetLayer ${what} must be an integer >= ${min}, got ${String(v)}`);
+    if (!Number.isInteger(v) || v < min || v > MAX_QP_SIZE) throw new ValueError(`OptNetLayer ${what} must be an integer in [${min}, ${MAX_QP_SIZE}], got ${String(v)}`);
   }
   const inputs = (args.inputs ?? ['p']).map((raw) => canonicalName(raw, 'inputs'));
   if (inputs.length === 0) throw new ValueError('OptNetLayer inputs must name at least one QP argument (a layer needs an input)');
@@ -138,7 +139,9 @@ export function resolveOptNetStructure(args: OptNetStructure): ResolvedOptNetStr
     tol: args.tol ?? undefined,
     maxIters: args.maxIters ?? undefined,
     onSolverFailure: args.onSolverFailure ?? undefined,
+    acceptInaccurate: args.acceptInaccurate ?? undefined,
     onSolve: args.onSolve,
+    onBackward: args.onBackward,
   });
   return { n, nIneq: m, nEq: k, inputs, source, constants, fixedConfig, eps, feasiblePoint, seed, qp };
 }

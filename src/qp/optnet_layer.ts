@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { ShapeError, ValueError } from '../../solvers/errors.js';
+import { ShapeError } from '../../solvers/errors.js';
 import { registerLayer } from '../serialization.js';
 import { argumentShape, resolveOptNetStructure, type FeasiblePoint, type FixedValue, type ResolvedOptNetStructure } from './optnet_args.js';
 import { qp } from './qp_function.js';
-import type { QpSolveReport, QpFailurePolicy } from './qp_options.js';
+import { checkFloatTensor, rejectUnknownLayerKeys } from '../options_check.js';
+import type { QpBackwardReport, QpSolveReport, QpFailurePolicy } from './qp_options.js';
 import { QP_ARGUMENT_NAMES, type QpArgumentName } from './qp_shapes.js';
 
 type LayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
@@ -52,9 +53,15 @@ export interface OptNetLayerArgs extends LayerArgs {
   maxIters?: number;
   /** Failed-solve policy (see `QpFailurePolicy`); default 'throw'. */
   onSolverFailure?: QpFailurePolicy;
-  /** Per-solve report callback, for logging; not serialized. */
+  /** Accept 'optimal_inaccurate' as solved; default false. */
+  acceptInaccurate?: boolean;
+  /** Per-solve report callback, for logging; not serialized (`lastStats` holds the latest report too). */
   onSolve?: (report: QpSolveReport) => void;
+  /** Per-backward report callback; not serialized (`lastBackwardStats` holds the latest report too). */
+  onBackward?: (report: QpBackwardReport) => void;
 }
+
+const OWN_KEYS = ['nVariables', 'nIneq', 'nEq', 'inputs', 'fixed', 'eps', 'feasiblePoint', 'seed', 'tol', 'maxIters', 'onSolverFailure', 'acceptInaccurate', 'onSolve', 'onBackward'];
 
 /**
  * The OptNet layer (Amos & Kolter, "OptNet: Differentiable Optimization as a
@@ -75,10 +82,31 @@ export class OptNetLayer extends tf.layers.Layer {
   static className = 'OptNetLayer';
   private readonly structure: ResolvedOptNetStructure;
   private readonly weightsByName: Partial<Record<'L' | 'p' | 'G' | 'A' | 'z0' | 's0', LayerVariable>> = {};
+  /** Report of the latest forward solve: per example status, message, iterations and the policy applied. */
+  lastStats: QpSolveReport | undefined;
+  /** Report of the latest backward pass: per example outcome of the checked KKT solve and the policy applied. */
+  lastBackwardStats: QpBackwardReport | undefined;
 
   constructor(args: OptNetLayerArgs) {
     super(args);
-    this.structure = resolveOptNetStructure(args);
+    rejectUnknownLayerKeys(args, OWN_KEYS, 'OptNetLayer argument');
+    const structure = resolveOptNetStructure(args);
+    const user = structure.qp;
+    // Keep the latest reports on the layer as well as handing them to the user's callbacks.
+    this.structure = {
+      ...structure,
+      qp: {
+        ...user,
+        onSolve: (r) => {
+          this.lastStats = r;
+          user.onSolve?.(r);
+        },
+        onBackward: (r) => {
+          this.lastBackwardStats = r;
+          user.onBackward?.(r);
+        },
+      },
+    };
   }
 
   /** Where each QP argument comes from: 'input', 'fixed', 'learned' or 'absent'. */
@@ -88,9 +116,11 @@ export class OptNetLayer extends tf.layers.Layer {
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const s = this.structure;
-    const shapes = (s.inputs.length === 1 ? [inputShape] : inputShape) as tf.Shape[];
-    if (!Array.isArray(shapes) || shapes.length !== s.inputs.length) {
-      throw new ShapeError(`OptNetLayer expects ${s.inputs.length} input(s) (${s.inputs.join(', ')}), got ${Array.isArray(shapes) ? shapes.length : 1}`);
+    // One input arrives as a shape (numbers), several as a list of shapes.
+    const many = Array.isArray(inputShape) && inputShape.length > 0 && Array.isArray(inputShape[0]);
+    const shapes = (many ? inputShape : [inputShape]) as tf.Shape[];
+    if (shapes.length !== s.inputs.length) {
+      throw new ShapeError(`OptNetLayer expects ${s.inputs.length} input(s) (${s.inputs.join(', ')}), got ${shapes.length}`);
     }
     s.inputs.forEach((name, i) => {
       const want = argumentShape(name, s.n, s.nIneq, s.nEq);
@@ -120,7 +150,14 @@ export class OptNetLayer extends tf.layers.Layer {
     return tf.tidy(() => {
       const s = this.structure;
       const list = Array.isArray(inputs) ? inputs : [inputs];
-      if (list.length !== s.inputs.length) throw new ValueError(`OptNetLayer expects ${s.inputs.length} input(s) (${s.inputs.join(', ')}), got ${list.length}`);
+      if (list.length !== s.inputs.length) throw new ShapeError(`OptNetLayer expects ${s.inputs.length} input(s) (${s.inputs.join(', ')}), got ${list.length}`);
+      list.forEach((t, i) => {
+        checkFloatTensor(t, `OptNetLayer input ${s.inputs[i]}`);
+        const want = argumentShape(s.inputs[i]!, s.n, s.nIneq, s.nEq);
+        if (t.rank !== want.length + 1 || want.some((d, j) => t.shape[j + 1] !== d)) {
+          throw new ShapeError(`OptNetLayer input ${s.inputs[i]} must have shape [batch, ${want.join(', ')}], got [${t.shape.join(', ')}]`);
+        }
+      });
       const w = (key: keyof OptNetLayer['weightsByName']): tf.Tensor => this.weightsByName[key]!.read();
       const args: Partial<Record<QpArgumentName, tf.Tensor>> = {};
       s.inputs.forEach((name, i) => (args[name] = list[i]!));
@@ -155,6 +192,7 @@ export class OptNetLayer extends tf.layers.Layer {
       eps: s.eps,
       feasiblePoint: s.feasiblePoint,
       onSolverFailure: s.qp.onSolverFailure,
+      acceptInaccurate: s.qp.acceptInaccurate,
     };
     if (s.seed !== undefined) config['seed'] = s.seed;
     if (s.qp.tol !== undefined) config['tol'] = s.qp.tol;

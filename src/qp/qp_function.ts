@@ -1,9 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
-import { ShapeError, SolverError, assertFinite } from '../../solvers/errors.js';
+import { ShapeError, SolverError, ValueError, assertFinite } from '../../solvers/errors.js';
 import { solveQpBatch } from '../../solvers/qp/index.js';
 import type { QpArgument, QpBatch, QpGradients, QpResult } from '../../solvers/qp/qp_types.js';
-import { STATUS_MESSAGES, isSolved } from '../../solvers/status.js';
-import { resolveQpLayerOptions, type QpLayerOptions, type ResolvedQpLayerOptions } from './qp_options.js';
+import { STATUS_MESSAGES } from '../../solvers/status.js';
+import { qpBackwardFailures } from './qp_backward_check.js';
+import {
+  resolveQpLayerOptions,
+  type QpBackwardElementReport,
+  type QpElementReport,
+  type QpLayerOptions,
+  type QpPolicyApplied,
+  type ResolvedQpLayerOptions,
+} from './qp_options.js';
 import { QP_ARGUMENT_NAMES, resolveQpShapes, type QpArgumentName, type QpLayout } from './qp_shapes.js';
 
 /** An optional QP argument: omitted as `undefined`/`null` or given with zero rows. */
@@ -21,21 +29,29 @@ function toFloat64(t: tf.Tensor, name: string): Float64Array {
 const EMPTY: QpArgument = { data: new Float64Array(0), batched: false };
 
 /**
- * Classifies the examples of a solved batch: `failed` are those without an
- * optimal/optimal_inaccurate status or with a non-finite iterate; `rejected`
- * (output zeros, no gradient) are all failed ones under 'zero-gradient' and
- * the non-finite ones under 'best-effort'.
+ * Classifies the examples of a solved batch: `failed` are those whose status
+ * is not 'optimal' (nor 'optimal_inaccurate' under `acceptInaccurate`) or
+ * whose iterate is not finite; `rejected` (output zeros, no gradient) are all
+ * failed ones under 'zero-gradient' and the non-finite ones under 'best-effort'.
  */
-function classifyExamples(result: QpResult, n: number, opts: ResolvedQpLayerOptions): { failed: number[]; rejected: Set<number> } {
+function classifyExamples(result: QpResult, n: number, opts: ResolvedQpLayerOptions): { failed: number[]; rejected: Set<number>; elements: QpElementReport[] } {
   const failed: number[] = [];
   const rejected = new Set<number>();
+  const elements: QpElementReport[] = [];
   for (let i = 0; i < result.batch; i++) {
+    const status = result.status[i]!;
     const finite = result.z.subarray(i * n, (i + 1) * n).every(Number.isFinite);
-    if (isSolved(result.status[i]!) && finite) continue;
-    failed.push(i);
-    if (opts.onSolverFailure !== 'best-effort' || !finite) rejected.add(i);
+    const accepted = (status === 'optimal' || (status === 'optimal_inaccurate' && opts.acceptInaccurate)) && finite;
+    const message = `QP interior point: ${status} after ${result.iterations[i]} iterations (KKT residual ${result.kktResidual[i]!.toExponential(2)})${finite ? '' : '; non-finite iterate'}`;
+    let policyApplied: QpPolicyApplied = accepted ? (status === 'optimal' ? 'none' : 'accepted-inaccurate') : 'none';
+    if (!accepted) {
+      failed.push(i);
+      if (opts.onSolverFailure !== 'best-effort' || !finite) rejected.add(i);
+      if (opts.onSolverFailure !== 'throw') policyApplied = rejected.has(i) ? 'zero-gradient' : 'best-effort';
+    }
+    elements.push({ index: i, route: 'qp', status, message, iterations: result.iterations[i]!, policyApplied });
   }
-  return { failed, rejected };
+  return { failed, rejected, elements };
 }
 
 /** The `SolverError` for the first failed example (policy 'throw'). */
@@ -44,7 +60,8 @@ function failureError(result: QpResult, layout: QpLayout, index: number): Solver
   const finite = result.z.subarray(index * layout.n, (index + 1) * layout.n).every(Number.isFinite);
   const why = finite ? STATUS_MESSAGES[status] : `${STATUS_MESSAGES[status]}; the solution has non-finite entries`;
   const where = layout.batched ? ` at batch index ${index}` : '';
-  return new SolverError(`qp: the QP solve${where} ended with status '${status}' (${why})`, status, layout.batched ? index : undefined);
+  const hint = status === 'optimal_inaccurate' ? "; pass acceptInaccurate: true to accept 'optimal_inaccurate'" : '';
+  return new SolverError(`qp: the QP solve${where} ended with status '${status}' (${why}${hint})`, status, layout.batched ? index : undefined);
 }
 
 /** Solves the sub-batch `keep` of `batch` (batched arguments sliced, shared ones kept). */
@@ -73,9 +90,25 @@ function allFinite(g: QpGradients): boolean {
  * if that yields NaN/Inf, re-solves the accepted examples alone and scatters
  * their gradients back. Throws `SolverError('nonfinite')` if even that fails.
  */
-function safeBackward(batch: QpBatch, result: QpResult, dlDz: Float64Array, rejected: ReadonlySet<number>, n: number, opts: ResolvedQpLayerOptions): QpGradients {
+function safeBackward(batch: QpBatch, result: QpResult, dlDz: Float64Array, rejected: ReadonlySet<number>, n: number, opts: ResolvedQpLayerOptions, layout: QpLayout): QpGradients {
   for (const i of rejected) dlDz.fill(0, i * n, (i + 1) * n);
+  const elements: QpBackwardElementReport[] = [];
+  for (let i = 0; i < batch.batch; i++) {
+    const skipped = rejected.has(i);
+    elements.push({ index: i, outcome: skipped ? 'skipped' : 'ok', message: skipped ? `forward status '${result.status[i]}': zero gradient` : '', policyApplied: skipped ? 'zero-gradient' : 'none' });
+  }
   const first = result.backward(dlDz);
+  // Every backward linear solve is residual-checked by the solver; a failed
+  // example already has zero gradient there. 'throw' throws naming it; the
+  // other policies keep that zero and report it.
+  qpBackwardFailures(first, batch.batch).forEach((why, i) => {
+    if (why === undefined || rejected.has(i)) return;
+    if (opts.onSolverFailure === 'throw') {
+      throw new SolverError(`qp: the backward pass${layout.batched ? ` at batch index ${i}` : ''} failed: ${why}`, 'singular', layout.batched ? i : undefined);
+    }
+    elements[i] = { index: i, outcome: 'failed', message: `${why}; zero gradient`, policyApplied: opts.onSolverFailure };
+  });
+  opts.onBackward?.({ elements, failed: elements.filter((e) => e.outcome === 'failed').map((e) => e.index) });
   if (allFinite(first)) return first;
   const keep: number[] = [];
   for (let i = 0; i < batch.batch; i++) if (!rejected.has(i)) keep.push(i);
@@ -138,6 +171,7 @@ export function qp(
   for (const name of QP_ARGUMENT_NAMES) {
     const t = given[name];
     if (t !== undefined && !(t instanceof tf.Tensor)) throw new ShapeError(`qp: argument ${name} must be a tf.Tensor`);
+    if (t !== undefined && t.dtype !== 'float32') throw new ValueError(`qp: argument ${name} must have dtype float32, got ${t.dtype}`);
   }
   const layout = resolveQpShapes({
     Q: Q.shape, p: p.shape, G: given.G?.shape, h: given.h?.shape, A: given.A?.shape, b: given.b?.shape,
@@ -158,8 +192,8 @@ export function qp(
     });
     const batch: QpBatch = { batch: layout.batch, n: layout.n, nIneq: layout.nIneq, nEq: layout.nEq, ...data };
     const result = solveQpBatch(batch, { tol: opts.tol, maxIters: opts.maxIters });
-    const { failed, rejected } = classifyExamples(result, layout.n, opts);
-    opts.onSolve?.({ batch: result.batch, status: result.status, iterations: result.iterations, kktResidual: result.kktResidual, failed });
+    const { failed, rejected, elements } = classifyExamples(result, layout.n, opts);
+    opts.onSolve?.({ batch: result.batch, status: result.status, iterations: result.iterations, kktResidual: result.kktResidual, failed, elements });
     if (opts.onSolverFailure === 'throw' && failed.length > 0) throw failureError(result, layout, failed[0]!);
     const z = new Float32Array(layout.batch * layout.n);
     for (let i = 0; i < layout.batch; i++) {
@@ -169,7 +203,7 @@ export function qp(
       value: tf.tensor(z, outShape, 'float32'),
       gradFunc: (dy: tf.Tensor) => {
         const dlDz = toFloat64(dy, 'dl/dz (incoming gradient)');
-        const grads = safeBackward(batch, result, dlDz, rejected, layout.n, opts);
+        const grads = safeBackward(batch, result, dlDz, rejected, layout.n, opts, layout);
         return inputs.map((input, i) => tf.tensor(Float32Array.from(grads[GRAD_KEY[present[i]!]]), input.shape, 'float32'));
       },
     };

@@ -1,3 +1,4 @@
+import { checkLayerInput, rejectUnknownLayerKeys } from '../options_check.js';
 import * as tf from '@tensorflow/tfjs';
 import { ShapeError, ValueError } from '../../solvers/errors.js';
 import { checkConvexActivation, type ConvexActivation } from '../icnn/convex_activation.js';
@@ -46,6 +47,9 @@ export interface ResolvedLyapunovFunctionArgs {
   readonly centering: LyapunovCentering;
   readonly seed: number | undefined;
 }
+
+/** The keys of `LyapunovFunctionArgs` besides tfjs's own. */
+export const LYAPUNOV_KEYS: readonly string[] = ['hiddenUnits', 'activation', 'rehuWidth', 'eps', 'centering', 'seed'];
 
 /** Resolves and validates `LyapunovFunctionArgs`; throws `ValueError` naming a bad option. */
 export function resolveLyapunovFunctionArgs(args: LyapunovFunctionArgs): ResolvedLyapunovFunctionArgs {
@@ -102,6 +106,7 @@ export class LyapunovFunction extends tf.layers.Layer {
 
   constructor(args: LyapunovFunctionArgs = {}) {
     super(args);
+    rejectUnknownLayerKeys(args, LYAPUNOV_KEYS, 'LyapunovFunction argument');
     this.options = resolveLyapunovFunctionArgs(args);
   }
 
@@ -166,7 +171,9 @@ export class LyapunovFunction extends tf.layers.Layer {
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return tf.tidy(() => this.evaluate((Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor2D));
+    if (Array.isArray(inputs) && inputs.length !== 1) throw new ShapeError(`LyapunovFunction '${this.name}' takes one input, got ${inputs.length}`);
+    const x = checkLayerInput(Array.isArray(inputs) ? inputs[0] : inputs, `LyapunovFunction '${this.name}' input`, this.inputDim);
+    return tf.tidy(() => this.evaluate(x));
   }
 
   override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape {

@@ -3,7 +3,8 @@ import { ShapeError, ValueError } from '../../solvers/errors.js';
 import { checkNonNegative, checkHiddenUnits, lastDim, subSeed } from '../icnn/icnn_weights.js';
 import type { BaseLayerArgs, LayerShape } from '../icnn/layer_types.js';
 import { registerLayer } from '../serialization.js';
-import { LyapunovFunction, type LyapunovFunctionArgs } from './lyapunov_function.js';
+import { LYAPUNOV_KEYS, LyapunovFunction, type LyapunovFunctionArgs } from './lyapunov_function.js';
+import { checkLayerInput, rejectUnknownLayerKeys } from '../options_check.js';
 import { deserializeNestedLayer, serializeNestedLayer } from './nested_layer.js';
 import { stableProjection } from './stable_projection.js';
 
@@ -78,10 +79,16 @@ export class StableDynamics extends tf.layers.Layer {
   readonly seed: number | undefined;
   readonly lyapunov: LyapunovFunction;
   private nominalLayer: tf.layers.Layer | undefined;
+  /** A saved nominal network to rebuild inside `build` (see `fromConfig`). */
+  private nominalSpec: unknown;
+  /** True when the nominal network was built by this layer's `build` (so its weights carry this layer's name scope). */
+  private nominalBuiltHere = false;
   private stateDim = 0;
 
   constructor(args: StableDynamicsArgs = {}) {
     super(args);
+    rejectUnknownLayerKeys(args, ['nominal', 'nominalUnits', 'nominalActivation', 'lyapunov', 'lyapunovArgs', 'centerNominal', 'alpha', 'seed', 'nominalSpec', 'nominalBuiltInside'], 'StableDynamics argument');
+    if (args.lyapunovArgs !== undefined) rejectUnknownLayerKeys(args.lyapunovArgs, LYAPUNOV_KEYS, 'StableDynamics lyapunovArgs');
     this.alpha = checkNonNegative(args.alpha ?? 0.01, 'StableDynamics alpha');
     if (args.centerNominal !== undefined && typeof args.centerNominal !== 'boolean') throw new ValueError(`StableDynamics centerNominal must be a boolean, got ${String(args.centerNominal)}`);
     this.centerNominal = args.centerNominal ?? true;
@@ -95,6 +102,7 @@ export class StableDynamics extends tf.layers.Layer {
     }
     this.lyapunov = args.lyapunov ?? new LyapunovFunction({ seed: subSeed(args.seed, 1), ...args.lyapunovArgs });
     this.nominalLayer = args.nominal;
+    this.nominalSpec = (args as { nominalSpec?: unknown }).nominalSpec;
   }
 
   /** The nominal network fhat (created at build time when not given). */
@@ -107,7 +115,19 @@ export class StableDynamics extends tf.layers.Layer {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as LayerShape;
     const n = lastDim(shape, `StableDynamics '${this.name}' input`);
     this.stateDim = n;
-    if (this.nominalLayer === undefined) this.nominalLayer = this.defaultNominal(n);
+    // A nominal network created (or deserialized) here gets its weights named
+    // inside this layer's name scope, as the saved weights were: rebuilding it
+    // in fromConfig instead (outside the scope) left the loader with
+    // "no target variable" for every nominal weight.
+    if (this.nominalLayer === undefined && this.nominalSpec !== undefined) {
+      this.nominalLayer = deserializeNestedLayer(this.nominalSpec, 'StableDynamics config.nominal');
+      this.nominalBuiltHere = true;
+    }
+    if (this.nominalLayer === undefined) {
+      this.nominalLayer = this.defaultNominal(n);
+      this.nominalBuiltHere = true;
+    }
+    if (!this.nominalLayer.built) this.nominalBuiltHere = true;
     tf.tidy(() => {
       const probe = this.nominal.apply(tf.zeros([1, n])) as tf.Tensor;
       if (probe.rank !== 2 || probe.shape[1] !== n) {
@@ -173,7 +193,9 @@ export class StableDynamics extends tf.layers.Layer {
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return tf.tidy(() => this.evaluate((Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor2D));
+    if (Array.isArray(inputs) && inputs.length !== 1) throw new ShapeError(`StableDynamics '${this.name}' takes one input, got ${inputs.length}`);
+    const x = checkLayerInput(Array.isArray(inputs) ? inputs[0] : inputs, `StableDynamics '${this.name}' input`, this.stateDim);
+    return tf.tidy(() => this.evaluate(x));
   }
 
   override computeOutputShape(inputShape: LayerShape | LayerShape[]): LayerShape {
@@ -189,7 +211,10 @@ export class StableDynamics extends tf.layers.Layer {
       nominalActivation: this.nominalActivation,
       lyapunov: serializeNestedLayer(this.lyapunov) as unknown as tf.serialization.ConfigDict,
     };
-    if (this.nominalLayer !== undefined) config['nominal'] = serializeNestedLayer(this.nominalLayer) as unknown as tf.serialization.ConfigDict;
+    if (this.nominalLayer !== undefined) {
+      config['nominal'] = serializeNestedLayer(this.nominalLayer) as unknown as tf.serialization.ConfigDict;
+      config['nominalBuiltInside'] = this.nominalBuiltHere;
+    }
     if (this.seed !== undefined) config['seed'] = this.seed;
     return { ...super.getConfig(), ...config };
   }
@@ -199,8 +224,14 @@ export class StableDynamics extends tf.layers.Layer {
     cls: tf.serialization.SerializableConstructor<T>,
     config: tf.serialization.ConfigDict,
   ): T {
-    const args: Record<string, unknown> = { ...config };
-    if (config['nominal'] !== undefined) args['nominal'] = deserializeNestedLayer(config['nominal'], 'StableDynamics config.nominal');
+    const { nominalBuiltInside, ...rest } = config;
+    const args: Record<string, unknown> = { ...rest };
+    if (config['nominal'] !== undefined) {
+      delete args['nominal'];
+      // Rebuilt where it was first built, so its weight names match the saved ones.
+      if (nominalBuiltInside === true) args['nominalSpec'] = config['nominal'];
+      else args['nominal'] = deserializeNestedLayer(config['nominal'], 'StableDynamics config.nominal');
+    }
     args['lyapunov'] = deserializeNestedLayer(config['lyapunov'], 'StableDynamics config.lyapunov');
     return new cls(args);
   }

@@ -3,6 +3,8 @@ import type { CompiledProblem } from '../../../dsl/compiled_problem.js';
 import { solveQpBatch, type QpBatch } from '../../../solvers/qp/index.js';
 import { cscFromTriplets } from '../../../solvers/sparse/csc.js';
 import { EqualityElimination } from '../../../dsl/solve/equality_elimination.js';
+import { QpRoute } from '../../../dsl/solve/qp_route.js';
+import { Problem, compileProblem, minimize, parameter, quadForm, sum, variable } from '../../../dsl/index.js';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -132,3 +134,67 @@ describe('EqualityElimination (QP route presolve)', () => {
     }
   });
 });
+
+/** dl/dtheta from a data gradient through the compiled affine maps (b and c; A and P have no parameters here). */
+function thetaGradient(compiled: CompiledProblem, g: { db: Float64Array; dc: Float64Array }): Float64Array {
+  const out = new Float64Array(compiled.thetaSize);
+  for (const [map, d] of [[compiled.bMap, g.db], [compiled.cMap, g.dc]] as const) {
+    for (let j = 0; j < compiled.thetaSize; j++) {
+      for (let k = map.colPtr[j]!; k < map.colPtr[j + 1]!; k++) out[j] += map.values[k]! * d[map.rowIndex[k]!]!;
+    }
+  }
+  return out;
+}
+
+describe('QP route: quadForm with a non-diagonal P meets an equality (issue 14, item 3)', () => {
+  /** minimize 1/2 quadForm(x, P) + q'x  s.t.  sum(x) == b  with q, b parameters. */
+  function build(P: number[][], qv: number[], bv: number) {
+    const k = qv.length;
+    const x = variable(k, 'x');
+    const q = parameter(k, { name: 'q', value: qv });
+    const b = parameter([], { name: 'b', value: bv });
+    const problem = new Problem(minimize(quadForm(x, P).mul(0.5).add(q.matmul(x))), [sum(x).eq(b)]);
+    const compiled = compileProblem(problem, { quadObjective: true });
+    return { compiled, route: new QpRoute(compiled, {}) };
+  }
+
+  it('the issue repro: optimal, x = (5/6, 7/6), dx1/db = 2/3', () => {
+    const { compiled, route } = build([[2, 1], [1, 3]], [0.5, -1], 2);
+    // theta = [q; b] in parameter order.
+    const sol = route.solve(Float64Array.of(0.5, -1, 2), 1);
+    expect(sol.statuses[0]).toBe('optimal');
+    expect(sol.x[0]![0]).toBeCloseTo(5 / 6, 10);
+    expect(sol.x[0]![1]).toBeCloseTo(7 / 6, 10);
+    const dx = new Float64Array(compiled.n);
+    dx[0] = 1;
+    const dTheta = thetaGradient(compiled, sol.dataGradients([dx], [null])[0]!);
+    expect(dTheta[2]).toBeCloseTo(2 / 3, 10);
+  });
+
+  it('random non-diagonal P: theta gradients match central finite differences of the route', () => {
+    const rand = rng(5);
+    for (let trial = 0; trial < 6; trial++) {
+      const k = 2 + (trial % 3);
+      const L = Array.from({ length: k }, () => Array.from({ length: k }, rand));
+      const P = L.map((ri, i) => L.map((rj, j) => ri.reduce((t, v, c) => t + v * rj[c]!, i === j ? 0.1 : 0)));
+      const qv = Array.from({ length: k }, rand);
+      const { compiled, route } = build(P, qv, rand());
+      const theta = Float64Array.from([...qv, rand()]);
+      const sol = route.solve(theta, 1);
+      expect(sol.statuses[0]).toBe('optimal');
+      const w = Float64Array.from({ length: compiled.n }, (_, i) => (i < k ? Math.cos(i + trial) : 0));
+      const dTheta = thetaGradient(compiled, sol.dataGradients([w], [null])[0]!);
+      const loss = (t: Float64Array) => route.solve(t, 1).x[0]!.reduce((s, v, i) => s + v * w[i]!, 0);
+      const h = 1e-6;
+      for (let j = 0; j < theta.length; j++) {
+        const tp = theta.slice();
+        const tm = theta.slice();
+        tp[j]! += h;
+        tm[j]! -= h;
+        const fd = (loss(tp) - loss(tm)) / (2 * h);
+        expect(Math.abs(dTheta[j]! - fd), `trial ${trial} theta ${j}`).toBeLessThan(1e-6 * Math.max(1, Math.abs(fd)));
+      }
+    }
+  });
+});
+

@@ -59,7 +59,8 @@ describe('ConvexProgramLayer (tf.layers form)', () => {
     restored.setWeights(model.getWeights());
     const layer = restored.layers[1] as ConvexProgramLayer;
     expect(layer).toBeInstanceOf(ConvexProgramLayer);
-    expect(layer.getConfig()['problem']).toBe('test-box-projection');
+    // Names are stored as {name} so tfjs's case conversion on save/load leaves them alone.
+    expect(layer.getConfig()['problem']).toEqual({ name: 'test-box-projection' });
     const x = tf.tensor2d([[1, 2, 3, 4], [-1, 0.5, 0, 2]]);
     const a = model.predict(x) as tf.Tensor;
     const b = restored.predict(x) as tf.Tensor;

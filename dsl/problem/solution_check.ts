@@ -1,0 +1,138 @@
+import { evaluateExpression, type Expression } from '../expr/expression.js';
+import type { SolverStatus } from '../../solvers/status.js';
+import type { Constraint } from './constraint.js';
+
+/** The worst constraint violation at the current variable values. */
+export interface ConstraintViolation {
+  /**
+   * max over constraints and entries of the violation divided by
+   * 1 + |lhs| + |rhs| (so it is scale-free): for `a <= b` max(0, a - b), for
+   * `a == b` |a - b|, for `soc(t, x)` max(0, |x|_2 - t). NaN when an entry
+   * evaluates to NaN; 0 when there are no constraints.
+   */
+  readonly relative: number;
+  /** The constraint attaining it (undefined when every constraint holds exactly). */
+  readonly constraint: Constraint | undefined;
+}
+
+/**
+ * Relative violation below which a solver's 'optimal' point is accepted as is.
+ * Solvers stop at residuals of about 1e-8 (SCS) and 1e-9 (QP) of their scaled
+ * cone form; atoms such as power(x, -2) near x = 0 amplify those, so allow two
+ * orders of magnitude more before doubting the point.
+ */
+export const VIOLATION_OK = 1e-6;
+
+/** Relative violation up to which a point is reported 'optimal_inaccurate'; beyond it the solve failed. */
+export const VIOLATION_INACCURATE = 1e-4;
+
+/**
+ * Evaluates every original constraint (the user's expressions, through each
+ * atom's numeric evaluation, not the canonicalized cone form) at the current
+ * variable values. An independent check of a solver's point: a canonicalization
+ * or solver bug that returns an infeasible point shows up here.
+ */
+export function constraintViolation(constraints: readonly Constraint[]): ConstraintViolation {
+  const memo = new Map<Expression, Float64Array | undefined>();
+  const evaluate = (e: Expression) => evaluateNearDomain(e, memo);
+  let worst = 0;
+  let culprit: Constraint | undefined;
+  const record = (v: number, c: Constraint) => {
+    if (Number.isNaN(v) || v > worst) {
+      worst = Number.isNaN(v) ? NaN : v;
+      culprit = c;
+    }
+  };
+  for (const c of constraints) {
+    if (Number.isNaN(worst)) break;
+    const [a, b] = c.args.map(evaluate) as [Float64Array | undefined, Float64Array | undefined];
+    if (!a || !b) {
+      record(NaN, c);
+      continue;
+    }
+    if (c.kind === 'soc') {
+      let sq = 0;
+      for (let i = 0; i < b.length; i++) sq += b[i]! * b[i]!;
+      const norm = Math.sqrt(sq);
+      record(Math.max(0, norm - a[0]!) / (1 + norm + Math.abs(a[0]!)), c);
+      continue;
+    }
+    const n = Math.max(a.length, b.length);
+    for (let i = 0; i < n; i++) {
+      const x = a[a.length === 1 ? 0 : i]!;
+      const y = b[b.length === 1 ? 0 : i]!;
+      record(entryViolation(c.kind, x, y), c);
+    }
+  }
+  return { relative: worst, constraint: culprit };
+}
+
+/**
+ * Absolute distance (relative to 1 + the largest argument entry) by which an
+ * atom's argument may lie outside the atom's domain and still be evaluated at
+ * the boundary. Every domain here is bounded by 0 (sqrt, entr: x >= 0; log,
+ * invPos: x > 0; klDiv, quadOverLin: y >= 0), and a solver stops a few 1e-9
+ * short of it: sqrt(-1e-10) must count as sqrt(0), not as -Infinity.
+ */
+const DOMAIN_SNAP = 1e-7;
+
+/**
+ * `evaluateExpression`, except that an atom whose value is not finite is
+ * re-evaluated with argument entries in [-snap, 0) moved to 0 (see DOMAIN_SNAP).
+ */
+function evaluateNearDomain(e: Expression, memo: Map<Expression, Float64Array | undefined>): Float64Array | undefined {
+  if (memo.has(e)) return memo.get(e);
+  const args: Float64Array[] = [];
+  for (const a of e.args) {
+    const v = evaluateNearDomain(a, memo);
+    if (v === undefined) {
+      memo.set(e, undefined);
+      return undefined;
+    }
+    args.push(v);
+  }
+  let out = e.kind === 'atom' || e.kind === 'affine' ? e.evaluate(args) : evaluateExpression(e);
+  if (e.kind === 'atom' && out && out.some((v) => !Number.isFinite(v))) {
+    const snapped = args.map((a) => {
+      let scale = 0;
+      // Only finite entries set the scale (-Infinity from an inner atom outside its domain stays -Infinity).
+      for (const v of a) if (Number.isFinite(v)) scale = Math.max(scale, Math.abs(v));
+      const snap = DOMAIN_SNAP * (1 + scale);
+      return a.map((v) => (v < 0 && v >= -snap ? 0 : v));
+    });
+    out = e.evaluate(snapped);
+  }
+  memo.set(e, out);
+  return out;
+}
+
+/**
+ * Relative violation of one entry of `x <= y` ('le') or `x == y` ('eq').
+ * Infinite values (an atom outside its domain evaluates to +-Infinity) count
+ * as a violation of 1, the largest relative value, unless they satisfy the
+ * inequality (-Infinity <= y, x <= Infinity). NaN stays NaN.
+ */
+function entryViolation(kind: 'le' | 'eq', x: number, y: number): number {
+  if (Number.isNaN(x) || Number.isNaN(y)) return NaN;
+  if (!Number.isFinite(x) || !Number.isFinite(y)) return kind === 'le' && (x === -Infinity || y === Infinity) ? 0 : 1;
+  const raw = kind === 'le' ? x - y : Math.abs(x - y);
+  return Math.max(0, raw) / (1 + Math.abs(x) + Math.abs(y));
+}
+
+/**
+ * The status a solve reports after checking its point: 'optimal' stays
+ * 'optimal' when the point satisfies the original constraints within
+ * VIOLATION_OK; within VIOLATION_INACCURATE it becomes 'optimal_inaccurate';
+ * beyond (or NaN) the solver's point is not a solution of the user's problem
+ * and the status is 'infeasible_inaccurate' (the typical case: a solver
+ * converging to a point of an infeasible problem that only satisfies its
+ * cones approximately, e.g. SCS on power(x + 2, -2) <= 0, x <= 10).
+ */
+export function checkedStatus(status: SolverStatus, violation: ConstraintViolation): { status: SolverStatus; note: string | undefined } {
+  if (status !== 'optimal' && status !== 'optimal_inaccurate') return { status, note: undefined };
+  const v = violation.relative;
+  if (v <= VIOLATION_OK) return { status, note: undefined };
+  const note = `the solver's point violates ${violation.constraint} by ${v.toExponential(2)} (relative), checked by evaluating the original expressions`;
+  if (v <= VIOLATION_INACCURATE) return { status: 'optimal_inaccurate', note };
+  return { status: 'infeasible_inaccurate', note };
+}
