@@ -10,9 +10,10 @@ import type { Constraint, Expression, Problem, Variable } from '../dsl/index.js'
 import { Value } from '../dsl/index.js';
 
 /**
- * Entries within this distance below 0 (relative to 1 + the largest argument
- * entry) count as 0 when an atom's value is not finite: solvers stop a hair
- * outside domains bounded by 0 (sqrt(-1e-10) is sqrt(0) for our purposes).
+ * Entries within this distance of 0 (relative to 1 + the largest finite
+ * argument entry) count as 0 when an atom's value is not finite: solvers stop
+ * a hair off domain boundaries at 0 (sqrt(-1e-10) is sqrt(0), and
+ * klDiv(1e-11, 0) is klDiv(0, 0) = 0, for our purposes).
  */
 const DOMAIN_SNAP = 1e-7;
 
@@ -38,7 +39,7 @@ export function evaluateTolerant(e: Expression, memo = new Map<Expression, Float
           // Only finite entries set the scale and get snapped: -Infinity (an argument already outside
           // its own atom's domain) must stay -Infinity.
           const snap = DOMAIN_SNAP * (1 + a.reduce((m, v) => (Number.isFinite(v) ? Math.max(m, Math.abs(v)) : m), 0));
-          return a.map((v) => (v < 0 && v >= -snap ? 0 : v));
+          return a.map((v) => (Math.abs(v) <= snap ? 0 : v));
         }),
       );
     }

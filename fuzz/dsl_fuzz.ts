@@ -36,7 +36,12 @@ export interface DslFuzzOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-/** One failure: the case to replay and what went wrong. */
+/**
+ * One failure: the case to replay and what went wrong. Categories 'flagged'
+ * (a non-solution status where a solution or certificate was expected) and
+ * 'gradient-flagged' (a backward pass that threw a typed error) are listed
+ * for inspection but are not wrong answers.
+ */
 export interface DslFuzzFailure {
   readonly seed: number;
   readonly index: number;
@@ -114,9 +119,10 @@ export async function runDslFuzz(options: DslFuzzOptions): Promise<DslFuzzSummar
   };
   const planted = { feasible: 0, infeasible: 0, unbounded: 0 };
   const flaggedByStatus: Record<string, number> = {};
-  const flag = (key: string) => {
+  const flag = (key: string, push: (category: string, detail: string, route?: string) => void, route: string, message: string) => {
     counts.flagged++;
     flaggedByStatus[key] = (flaggedByStatus[key] ?? 0) + 1;
+    push('flagged', `${key}: ${message}`, route);
   };
   const coverage = new Set<string>();
   const failures: DslFuzzFailure[] = [];
@@ -163,7 +169,7 @@ export async function runDslFuzz(options: DslFuzzOptions): Promise<DslFuzzSummar
             counts.falseCertificates++;
             fail('false-certificate', `planted ${g.kind}, got ${st} (${result.message})`, route);
           } else if (st === 'infeasible' || st === 'unbounded') counts.certificatesCorrect++;
-          else flag(`${g.kind}:${route}:${st}`);
+          else flag(`${g.kind}:${route}:${st}`, fail, route, result.message);
           continue;
         }
         if (st === 'infeasible' || st === 'unbounded') {
@@ -172,7 +178,7 @@ export async function runDslFuzz(options: DslFuzzOptions): Promise<DslFuzzSummar
           continue;
         }
         if (!SOLVED.has(st)) {
-          flag(`${g.kind}:${route}:${st}`);
+          flag(`${g.kind}:${route}:${st}`, fail, route, result.message);
           continue;
         }
         const accurate = st === 'optimal';

@@ -162,8 +162,8 @@ function plantRay(r: Prng, n: number, m: number, neq: number): Example {
   for (let k = 0; k < m; k++) {
     const row = G.subarray(k * n, (k + 1) * n);
     const gd = row.reduce((s, v, i) => s + v * d[i]!, 0);
-    // Make g_k d <= 0: strictly negative or (for some rows) exactly zero.
-    const target = r.chance(0.3) ? 0 : -r.uniform(0.1, 1) * Math.sqrt(dd);
+    // Make g_k d < 0 (exactly 0 is not representable after rounding: a row g with g d = 1e-17 bounds the ray at 1e16).
+    const target = -r.uniform(0.1, 1) * Math.sqrt(dd);
     for (let i = 0; i < n; i++) row[i] += ((target - gd) / dd) * d[i]!;
   }
   const p = normals(r, n);

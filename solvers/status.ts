@@ -26,7 +26,7 @@ export const STATUS_MESSAGES: Readonly<Record<SolverStatus, string>> = {
   singular: 'a linear system was numerically singular',
   nonfinite: 'a NaN or infinite value appeared during the solve',
   // Appended last: solvers/qp encodes statuses by their index in this table.
-  numerical_error: 'the solver failed internally (e.g. a WebAssembly trap); its module was re-instantiated',
+  numerical_error: 'the solver failed numerically (a WebAssembly trap, or a returned point that failed an independent check of the constraints)',
 };
 
 /**

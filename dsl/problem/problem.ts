@@ -114,8 +114,8 @@ export class Problem implements CompilableProblem {
    * constraint); never throws for infeasible/unbounded problems. Every
    * solved point is checked against the original constraints, evaluated
    * numerically (`solution_check.ts`): a point that violates them is reported
-   * 'optimal_inaccurate' (relative violation up to 1e-4) or
-   * 'infeasible_inaccurate' (beyond), never 'optimal'.
+   * 'optimal_inaccurate' (relative violation up to 1e-3) or
+   * 'numerical_error' (beyond), never 'optimal'.
    */
   solve(options: SolveOptions = {}): SolveResult {
     const opts = resolveSolveOptions(options);

@@ -69,7 +69,12 @@ export class QpRoute implements RouteSolver {
       y,
       statuses: result.status,
       iterations: Array.from(result.iterations),
-      messages: result.status.map((s, e) => `QP interior point: ${s} after ${result.iterations[e]} iterations (KKT residual ${result.kktResidual[e]!.toExponential(2)})`),
+      // The solver's own message says why a status was lowered (e.g. a check on the original data).
+      messages: result.status.map(
+        (s, e) =>
+          `QP interior point: ${s} after ${result.iterations[e]} iterations (KKT residual ${result.kktResidual[e]!.toExponential(2)})` +
+          (s === 'optimal' ? '' : `: ${result.messages[e]}`),
+      ),
       dataGradients(dx, dy) {
         if (dy.some((g) => g !== null && g.some((v) => v !== 0))) {
           throw new UnsupportedError("gradients with respect to duals are not available on the QP route; use solver: 'scs' (or 'auto')");

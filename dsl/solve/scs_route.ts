@@ -71,12 +71,13 @@ export class ScsRoute implements RouteSolver {
           }
           const sol = solutions[e]!;
           // Only the 'best-effort' policy asks for the gradient of an unsolved
-          // slot: differentiate at the point SCS returned (if it is finite,
-          // else the derivative throws and the caller drops the slot).
-          const point = isSolved(sol.status) ? sol : { ...sol, status: 'optimal_inaccurate' as const };
+          // slot: differentiate at the point SCS returned, keeping its checked
+          // status (the derivative throws for a non-finite point and the
+          // caller drops the slot).
+          const at = isSolved(sol.status) ? 'solved' : 'best-effort';
           let d = derivatives[e];
           try {
-            d ??= derivatives[e] = coneProgramDerivative(programs[e]!, point, derivativeOptions);
+            d ??= derivatives[e] = coneProgramDerivative(programs[e]!, sol, derivativeOptions, at);
           } catch (err) {
             if (err instanceof SolverError) throw new SolverError(`batch element ${e}: ${err.message}`, err.status, e);
             throw err;

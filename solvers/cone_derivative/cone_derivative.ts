@@ -43,15 +43,24 @@ import { residualMap, type ResidualMap } from './residual_map.js';
  * least-squares solution. A final relative residual above `acceptResidual`
  * throws `SolverError`.
  *
+ * `at` says which points may be differentiated. 'solved' (the default)
+ * accepts only a solution whose status is optimal / optimal_inaccurate (its
+ * residuals were checked). 'best-effort' also accepts a finite point of any
+ * other status (e.g. 'max_iters'): the result is the derivative of the
+ * residual-map linearisation at that unchecked point, which is the solution
+ * map's derivative only insofar as the point is near a solution; the returned
+ * `atUnsolvedPoint` flag records that — the status is never relabelled.
+ *
  * Throws `UnsupportedError` when the program has a quadratic term P
  * (quadratic programs are differentiated by the QP solver), `ValueError` for a
- * solution whose status is not optimal / optimal_inaccurate or that contains
- * NaN, `ShapeError` for mismatched sizes.
+ * solution that contains NaN or (with at = 'solved') whose status is not
+ * optimal / optimal_inaccurate, `ShapeError` for mismatched sizes.
  */
 export function coneProgramDerivative(
   program: ConeProgram,
   solution: ConeSolution,
   options: ConeDerivativeOptions = {},
+  at: 'solved' | 'best-effort' = 'solved',
 ): ConeProgramDerivative {
   if (program.P && program.P.values.some((v) => v !== 0)) {
     throw new UnsupportedError('coneProgramDerivative: programs with a quadratic objective P are not supported; differentiate them with the QP solver');
@@ -65,7 +74,9 @@ export function coneProgramDerivative(
   if (x.length !== n || y.length !== m || s.length !== m) {
     throw new ShapeError(`solution has sizes x ${x.length}, y ${y.length}, s ${s.length}; the program needs ${n}, ${m}, ${m}`);
   }
-  if (!isSolved(solution.status)) {
+  const atUnsolvedPoint = !isSolved(solution.status);
+  if (at !== 'solved' && at !== 'best-effort') throw new ValueError(`coneProgramDerivative: at must be 'solved' or 'best-effort', got '${String(at)}'`);
+  if (atUnsolvedPoint && at === 'solved') {
     throw new ValueError(`cannot differentiate at a solution with status '${solution.status}' (${solution.message})`);
   }
   assertFinite(x, 'solution x');
@@ -157,6 +168,7 @@ export function coneProgramDerivative(
     size,
     method,
     status,
+    atUnsolvedPoint,
     get lastSolve() {
       return lastSolve;
     },

@@ -9,6 +9,7 @@ export interface DataPerturbation {
   readonly dc: Float64Array;
 }
 
+/** Perturbation (or, for the adjoint, loss gradient) of the solution (x, y, s). */
 export interface SolutionPerturbation {
   readonly dx: Float64Array;
   readonly dy: Float64Array;
@@ -56,6 +57,12 @@ export interface ConeProgramDerivative {
    * return the minimum-norm least-squares solution (LSQR).
    */
   readonly status: 'ok' | 'singular';
+  /**
+   * True when the point's status was not optimal / optimal_inaccurate (only
+   * possible with `at = 'best-effort'`): the derivative is taken at an
+   * unchecked point and is the solution map's only approximately.
+   */
+  readonly atUnsolvedPoint: boolean;
   /** Report of the most recent adjoint or forward solve (undefined before the first). */
   readonly lastSolve: LinearSolveReport | undefined;
   /** Adjoint (vector-Jacobian product): dl/d(x, y, s) -> dl/d(A, b, c). */

@@ -1,5 +1,5 @@
 import type { ConeProgram } from '../cone_program.js';
-import { cscMatVec, cscTransposeMatVec, type CscMatrix } from '../sparse/csc.js';
+import { cscMatVec, type CscMatrix } from '../sparse/csc.js';
 import { coneProjection } from './cone_projection.js';
 
 /**
@@ -65,10 +65,28 @@ export function coneResiduals(program: ConeProgram, x: Float64Array, y: Float64A
   const n = A.cols;
   const sP = coneProjection(cones, s);
   const yP = coneProjection(cones, y, { dual: true });
-  const rp = cscMatVec(A, x);
+  // One pass over A for Ax, |A||x|, A'y and |A'||y| (the check must stay cheap beside the solve).
+  const rp = new Float64Array(m);
+  const absAx = new Float64Array(m);
+  const rd = new Float64Array(n);
+  const absAty = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    const xj = x[j]!;
+    let dot = 0;
+    let dotAbs = 0;
+    for (let k = A.colPtr[j]!; k < A.colPtr[j + 1]!; k++) {
+      const i = A.rowIndex[k]!;
+      const a = A.values[k]!;
+      rp[i]! += a * xj;
+      absAx[i]! += Math.abs(a * xj);
+      dot += a * yP[i]!;
+      dotAbs += Math.abs(a * yP[i]!);
+    }
+    rd[j] = dot;
+    absAty[j] = dotAbs;
+  }
   for (let i = 0; i < m; i++) rp[i] = rp[i]! + sP[i]! - b[i]!;
   const px = P ? cscMatVec(P, x) : new Float64Array(n);
-  const rd = cscTransposeMatVec(A, yP);
   for (let j = 0; j < n; j++) rd[j] = rd[j]! + px[j]! + c[j]!;
   let xPx = 0;
   let cx = 0;
@@ -88,8 +106,6 @@ export function coneResiduals(program: ConeProgram, x: Float64Array, y: Float64A
   const dualObjective = -by - 0.5 * xPx;
   const bNorm = normInf(b);
   const cNorm = normInf(c);
-  const absAx = absMatVec(A, x, false);
-  const absAty = absMatVec(A, yP, true);
   const absPx = P ? absMatVec(P, x, false) : new Float64Array(n);
   // Each residual net of its own float64 rounding allowance, then scaled.
   let primal = 0;

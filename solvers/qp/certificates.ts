@@ -1,5 +1,13 @@
 import { matTVec, matVec, maxAbs } from '../linalg/dense_kernels.js';
+import { INFINITE_BOUND } from './infinite_bounds.js';
 import type { QpExampleData } from './qp_example.js';
+
+/**
+ * Relative size of right-hand-side rounding: a Farkas gap h'lam + b'nu no
+ * larger than this times rhsScale (|lam|_1 + |nu|_1) is rounding of the data
+ * (e.g. DSL constants folded into b), not evidence of infeasibility.
+ */
+const RHS_ROUNDING = 1e3 * Number.EPSILON;
 
 /**
  * Norms of one example's data that make the certificate tests relative:
@@ -11,6 +19,8 @@ export interface CertificateNorms {
   readonly gRow: Float64Array;
   readonly aRow: Float64Array;
   readonly pOne: number;
+  /** Largest finite |h_k| (below `INFINITE_BOUND`) and |b_j|: the scale of right-hand-side rounding. */
+  readonly rhsScale: number;
   /** Scratch: |G|'|lam| + |A|'|nu| (n) and G d (m), A d (neq). */
   readonly magnitude: Float64Array;
   readonly gd: Float64Array;
@@ -39,7 +49,13 @@ export function certificateNorms(ex: QpExampleData): CertificateNorms {
   }
   let pOne = 0;
   for (let i = 0; i < n; i++) pOne += Math.abs(ex.p[ex.pOff + i]!);
-  return { qInf, gRow, aRow, pOne, magnitude: new Float64Array(n), gd: new Float64Array(m), ad: new Float64Array(neq), gRowMag: new Float64Array(m) };
+  let rhsScale = 0;
+  for (let k = 0; k < m; k++) {
+    const v = Math.abs(ex.h[ex.hOff + k]!);
+    if (v < INFINITE_BOUND) rhsScale = Math.max(rhsScale, v);
+  }
+  for (let j = 0; j < neq; j++) rhsScale = Math.max(rhsScale, Math.abs(ex.b[ex.bOff + j]!));
+  return { qInf, gRow, aRow, pOne, rhsScale, magnitude: new Float64Array(n), gd: new Float64Array(m), ad: new Float64Array(neq), gRowMag: new Float64Array(m) };
 }
 
 /**
@@ -48,7 +64,9 @@ export function certificateNorms(ex: QpExampleData): CertificateNorms {
  *   lam >= 0, G'lam + A'nu = 0, h'lam + b'nu < 0 for some lam, nu),
  * to relative tolerance tol, invariant to scaling rows, columns and the cost:
  *   |G'lam + A'nu|_j <= tol (|G|'|lam| + |A|'|nu|)_j for every j (the combination cancels),
- *   h'lam + b'nu <= -tol (|h|'|lam| + |b|'|nu|)             (and is clearly negative).
+ *   h'lam + b'nu <= -tol (|h|'|lam| + |b|'|nu|)             (and is clearly negative),
+ *   h'lam + b'nu < -1e3 eps max(|h|_inf, |b|_inf) (|lam|_1 + |nu|_1)   (above rounding of the data);
+ * right-hand sides of all-zero rows below tol (1 + max(|h|_inf, |b|_inf)) count as 0.
  * Negative entries of lam are clipped to 0 first (an interior iterate has lam > 0).
  * `tn` is n scratch.
  */
@@ -59,18 +77,26 @@ export function isInfeasibilityCertificate(
   if (m + neq === 0) return false;
   let qv = 0;
   let qMag = 0;
+  let weight = 0;
+  // A row without coefficients (G'e_k = 0 exactly) passes the cancellation test for free, so
+  // its right-hand side alone would decide: below `zeroRowNoise`'s level it counts as 0.
+  const noise = tol * (1 + norms.rhsScale);
   for (let k = 0; k < m; k++) {
     const l = Math.max(0, lam[k]!);
-    const h = ex.h[ex.hOff + k]!;
+    let h = ex.h[ex.hOff + k]!;
+    if (norms.gRow[k] === 0 && Math.abs(h) <= noise) h = 0;
     qv += h * l;
     qMag += Math.abs(h) * l;
+    weight += l;
   }
   for (let j = 0; j < neq; j++) {
-    const b = ex.b[ex.bOff + j]!;
+    let b = ex.b[ex.bOff + j]!;
+    if (norms.aRow[j] === 0 && Math.abs(b) <= noise) b = 0;
     qv += b * nu[j]!;
     qMag += Math.abs(b) * Math.abs(nu[j]!);
+    weight += Math.abs(nu[j]!);
   }
-  if (!(qv < 0) || -qv < tol * qMag) return false;
+  if (!(qv < 0) || -qv < tol * qMag || -qv <= RHS_ROUNDING * norms.rhsScale * weight) return false;
   tn.fill(0);
   const mag = norms.magnitude;
   mag.fill(0);

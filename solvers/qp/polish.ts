@@ -122,6 +122,8 @@ function polishOnActiveSet(
   const cz = new Float64Array(n);
   const cnu = new Float64Array(neq);
   const t = new Float64Array(m);
+  const rhsScale = Math.max(maxAbs(p, n), maxAbs(ex.h.subarray(ex.hOff, ex.hOff + m), m), maxAbs(ex.b.subarray(ex.bOff, ex.bOff + neq), neq), 1e-300);
+  let prevRes = Infinity;
   for (let step = 0; step < POLISH_STEPS; step++) {
     matVec(ex.q, ex.qOff, n, n, z, r1);
     if (m > 0) ex.g.applyTranspose(y, r1, true);
@@ -135,7 +137,10 @@ function polishOnActiveSet(
       matVec(ex.a, ex.aOff, neq, n, z, r3);
       for (let j = 0; j < neq; j++) r3[j] = ex.b[ex.bOff + j]! - r3[j]!;
     }
-    if (Math.max(maxAbs(r1, n), maxAbs(r2, m), maxAbs(r3, neq)) === 0) break;
+    // Converged to rounding (relative to the right-hand side's scale): stop early.
+    const res = Math.max(maxAbs(r1, n), maxAbs(r2, m), maxAbs(r3, neq));
+    if (!(res > 1e-15 * rhsScale) || !(res < 0.5 * prevRes)) break;
+    prevRes = res;
     for (let k = 0; k < m; k++) t[k] = w[k]! * r2[k]!;
     const rhs = r1.slice();
     if (m > 0) ex.g.applyTranspose(t, rhs, true);

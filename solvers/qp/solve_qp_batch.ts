@@ -3,6 +3,7 @@ import { dropInfiniteRows, expandDroppedRows } from './infinite_bounds.js';
 import { checkOnOriginalData } from './original_data_check.js';
 import { heterogeneousScales, solveExamplesSeparately } from './per_example_batch.js';
 import { isIdentityScaling, ruizScaling, scaleQpBatch, unscaleQpResult } from './ruiz_scaling.js';
+import { dropZeroRows, expandZeroRows } from './zero_rows.js';
 import { createBatchContext, solveAllExamples, STATUS_CODES } from './batch_context.js';
 import { qpBackward } from './qp_backward.js';
 import { resolveQpOptions, type ResolvedQpOptions } from './qp_options.js';
@@ -58,7 +59,10 @@ function plannedThreads(o: ResolvedQpOptions, batch: number, n: number, m: numbe
  * `unbounded` example's z is the ray (|z|_inf = 1). Both pass relative,
  * scale-invariant tests (certificates.ts). Rows with h_k >= 1e20 in every
  * example are read as "no bound" and dropped before the solve (see
- * `dropInfiniteRows`); results are mapped back and checked on them.
+ * `dropInfiniteRows`); results are mapped back and checked on them. Rows
+ * whose coefficients are all zero are decided before the solve
+ * (`dropZeroRows`: dropped when they hold to rounding, else the example is
+ * `infeasible` with that row as its certificate).
  *
  * The result keeps each example's final KKT factorization; `backward(dlDz)`
  * reuses it (see `qpBackward`). With `threads` > 1 (or automatically for
@@ -68,11 +72,15 @@ function plannedThreads(o: ResolvedQpOptions, batch: number, n: number, m: numbe
 export function solveQpBatch(qp: QpBatch, options: QpOptions = {}): QpResult {
   validateQpBatch(qp);
   const o = resolveQpOptions(options);
-  const dropped = dropInfiniteRows(qp);
-  const finite = dropped ? dropped.reduced : qp;
+  // Rows without variables are decided here (held to rounding: dropped; else their own certificate).
+  const zero = dropZeroRows(qp, o.tolInfeas);
+  const nonzero = zero ? zero.reduced : qp;
+  const dropped = dropInfiniteRows(nonzero);
+  const finite = dropped ? dropped.reduced : nonzero;
   // Examples of very different scales get one equilibration each (one for all would fit none).
   const result = heterogeneousScales(finite) ? solveExamplesSeparately(finite, (one) => solveEquilibrated(one, o)) : solveEquilibrated(finite, o);
-  return dropped ? expandDroppedRows(qp, dropped, result, o.tolInfeas) : result;
+  const full = dropped ? expandDroppedRows(nonzero, dropped, result, o.tolInfeas) : result;
+  return zero ? expandZeroRows(qp, zero, full) : full;
 }
 
 /**

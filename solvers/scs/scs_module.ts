@@ -8,6 +8,7 @@ export interface ScsModule {
   solve(data: unknown, cone: unknown, settings: ScsSettingsHandle, warm?: unknown): RawScsSolution;
 }
 
+/** An embind ScsSettings object (scs.h `ScsSettings`); must be `delete()`d. */
 export interface ScsSettingsHandle {
   normalize: boolean;
   scale: number;
@@ -24,6 +25,7 @@ export interface ScsSettingsHandle {
   delete(): void;
 }
 
+/** SCS's answer as the WASM build returns it: point, exit code `statusVal` (scs.h), and SCS's own (scaled) residuals. */
 export interface RawScsSolution {
   /** Absent when SCS returns an infeasibility or unboundedness certificate. */
   x?: number[];

@@ -37,6 +37,7 @@ export interface ScsOptions {
   tolCertificate?: number;
 }
 
+/** `ScsOptions` validated by `resolveScsOptions`, every default filled in. */
 export type ResolvedScsOptions = Required<ScsOptions>;
 
 /** Largest accepted `maxIters`: a config file cannot ask for an effectively endless solve. */

@@ -45,6 +45,13 @@ function rowNorms(A: CscMatrix): Float64Array {
   return out;
 }
 
+/** 0, 1, ..., m - 1 (a plain loop: `Int32Array.from` with a map function is slow on this per-solve path). */
+function allRows(m: number): Int32Array {
+  const out = new Int32Array(m);
+  for (let i = 0; i < m; i++) out[i] = i;
+  return out;
+}
+
 /** The rows of `p` worth keeping (see `TransformedProgram`); all rows when none qualifies. */
 export function keptRows(p: ConeProgram): Int32Array {
   const m = p.A.rows;
@@ -59,6 +66,12 @@ export function keptRows(p: ConeProgram): Int32Array {
     droppable[i] = i >= lo && i < hi && b >= 0 && (b > 0 || norms[i] === 0) ? 1 : 0;
     if (droppable[i] && norms[i] === 0) ratio[i] = Infinity;
   }
+  // Fast path (the usual case): a row is cut only if its ratio is at least
+  // LOOSE_BOUND_GAP * (1 + the next ratio) >= LOOSE_BOUND_GAP, so with every
+  // ratio below that nothing is dropped and the sort below is skipped.
+  let anyLoose = false;
+  for (let i = 0; i < m && !anyLoose; i++) anyLoose = droppable[i] === 1 && !(ratio[i]! < LOOSE_BOUND_GAP);
+  if (!anyLoose) return allRows(m);
   const order = Array.from({ length: m }, (_, i) => i).sort((a, b) => ratio[b]! - ratio[a]!);
   // Largest prefix of droppable rows (by decreasing ratio) separated from the rest by the gap.
   let cut = 0;
@@ -67,7 +80,7 @@ export function keptRows(p: ConeProgram): Int32Array {
     const outside = k + 1 < m ? ratio[order[k + 1]!]! : 0;
     if (inside === Infinity ? outside < Infinity : inside >= LOOSE_BOUND_GAP * (1 + outside)) cut = k + 1;
   }
-  if (cut === 0) return Int32Array.from({ length: m }, (_, i) => i);
+  if (cut === 0) return allRows(m);
   const drop = new Uint8Array(m);
   for (let k = 0; k < cut; k++) drop[order[k]!] = 1;
   const kept: number[] = [];
@@ -99,7 +112,7 @@ function columnScales(A: CscMatrix, b: Float64Array): Float64Array {
 /** Applies row dropping (`presolve`), column scaling (`scaleColumns`) and/or rescaling of b and c (`rescale`) to `p`. */
 export function transformProgram(p: ConeProgram, presolve: boolean, rescale: boolean, scaleColumns = false): TransformedProgram {
   const m = p.A.rows;
-  const kept = presolve ? keptRows(p) : Int32Array.from({ length: m }, (_, i) => i);
+  const kept = presolve ? keptRows(p) : allRows(m);
   const dropped = m - kept.length;
   let A = p.A;
   let b = p.b;

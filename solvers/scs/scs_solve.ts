@@ -22,6 +22,7 @@ export interface ConeSolution {
   readonly stats: ConeSolveStats;
 }
 
+/** How one `solveScs` call went: iterations, objectives, the checked residuals behind its status, timings. */
 export interface ConeSolveStats {
   /** SCS iterations summed over every run of this solve (retries and certificate searches included). */
   readonly iterations: number;
@@ -261,7 +262,8 @@ function checkWarmStart(warm: WarmStart, n: number, m: number): void {
  * solution) on transformed programs until one run is final: columns scaled
  * by their bounds; b and c divided by their norms; the full program
  * rescaled if rows were dropped. The best-checked run is returned, so each
- * of `maxIters`/`timeLimitSecs` bounds one run of at most four.
+ * of `maxIters`/`timeLimitSecs` bounds one run of at most four (plus
+ * certificate searches of at most `CERTIFICATE_SEARCH_ITERS` iterations each).
  * Requires `loadScs()` to have resolved. Throws `ShapeError`/`ValueError`
  * for bad data or options (validated before any WASM call, `validateConeProgram`).
  */

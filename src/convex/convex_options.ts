@@ -56,7 +56,8 @@ export interface ResolvedConvexOptions {
 const SOLVERS: readonly ConvexSolverChoice[] = SOLVER_CHOICES;
 const POLICIES: readonly SolverFailurePolicy[] = ['throw', 'zero-gradient', 'best-effort'];
 const KNOWN = new Set(['solver', 'tol', 'maxIters', 'warmStart', 'onSolverFailure', 'acceptInaccurate', 'scs', 'qp', 'derivative']);
-const SCS_KEYS = ['epsAbs', 'epsRel', 'epsInfeas', 'maxIters', 'timeLimitSecs', 'normalize', 'scale', 'adaptiveScale', 'alpha', 'verbose'];
+// Every key of `ScsOptions` (the SCS resolver checks their values).
+const SCS_KEYS = ['epsAbs', 'epsRel', 'epsInfeas', 'maxIters', 'timeLimitSecs', 'normalize', 'scale', 'adaptiveScale', 'alpha', 'verbose', 'tolInaccurate', 'tolCertificate'];
 const DERIVATIVE_KEYS = ['method', 'tol', 'maxIters', 'denseLimit', 'restart', 'acceptResidual'];
 
 /**

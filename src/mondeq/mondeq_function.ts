@@ -102,15 +102,21 @@ export function monDeq(
           const pre = tf.add(tf.add(tf.matMul(zS!, Wb, false, true), tf.matMul(xS!, U)), b);
           const D = tf.cast(tf.greater(pre, 0), 'float32') as tf.Tensor2D;
           const g = (rejected.some((v) => v === 1) ? zeroRows(dy as tf.Tensor2D, rejected) : dy) as tf.Tensor2D;
+          // A sample whose backward splitting went non-finite gets the policy like the
+          // forward ('throw' names it; otherwise its gradient row is zero: a non-finite
+          // adjoint has no best effort to keep).
+          const backwardPolicy = o.onSolverFailure === 'best-effort' ? 'zero-gradient' : o.onSolverFailure;
           let q: tf.Tensor2D;
           if (o.splitting === 'forward_backward') {
             const r = solveFixedPoint(backwardForwardBackwardMap(Wb, D, g, stepUsed), tf.mul(D, g) as tf.Tensor2D, o.backward);
-            onBackwardStats?.(r.stats);
-            q = r.z;
+            const decided = applySamplePolicy(r.z, r.stats, backwardPolicy, 'monDeq backward');
+            onBackwardStats?.(decided.stats);
+            q = decided.z;
           } else {
             const r = solveFixedPoint(backwardPeacemanRachfordMap(V!, D, g, stepUsed), g, o.backward);
-            onBackwardStats?.(r.stats);
-            q = tf.mul(D, r.z) as tf.Tensor2D;
+            const decided = applySamplePolicy(r.z, r.stats, backwardPolicy, 'monDeq backward');
+            onBackwardStats?.(decided.stats);
+            q = tf.mul(D, decided.z) as tf.Tensor2D;
           }
           return gradsIsolated(
             () => tf.sum(tf.mul(q, tf.add(tf.add(tf.matMul(zS!, monotoneW(A, B, m), false, true), tf.matMul(xS!, U)), b))),

@@ -13,7 +13,7 @@ import { probeOptimality, worstViolation } from '../../fuzz/dsl_evidence.js';
 const AFFINE_OPS = ['add', 'sub', 'negate', 'mul', 'div', 'matmul', 'index', 'slice', 'sum', 'reshape', 'vec', 'T', 'hstack', 'vstack', 'trace', 'diag', 'cumsum', 'diff'];
 
 function expectClean(s: DslFuzzSummary): void {
-  const shown = s.failures.filter((f) => f.category !== 'gradient-flagged').map((f) => `case ${f.index} ${f.category} ${f.route ?? ''}: ${f.detail}\n${f.problem}`);
+  const shown = s.failures.filter((f) => f.category !== 'gradient-flagged' && f.category !== 'flagged').map((f) => `case ${f.index} ${f.category} ${f.route ?? ''}: ${f.detail}\n${f.problem}`);
   expect(shown, shown.join('\n\n')).toEqual([]);
   expect(s.wrongOptimal).toBe(0);
   expect(s.falseCertificates).toBe(0);
@@ -41,10 +41,14 @@ describe('DSL fuzzer (short campaign)', () => {
 
   it('regressions: cases that once failed', async () => {
     // seed 1 case 13: a probe left a nonneg variable's domain (evidence ignored sign attributes);
-    // seed 2 cases 177, 204: -Infinity inside minimum() was snapped to 0 by the domain tolerance.
+    // seed 2 cases 177, 204: -Infinity inside minimum() was snapped to 0 by the domain tolerance;
+    // seed 2026 case 1541: a false 'infeasible' from the QP route (a parameter-only equality row) seen
+    // during the 10,000-problem campaign while the QP solver was being changed; seed 2026 cases 930,
+    // 1445: klDiv at its domain boundary made the post-solve check call SCS's good point infeasible.
     for (const [seed, only] of [
       [1, [13]],
       [2, [177, 204]],
+      [2026, [930, 1445, 1541]],
     ] as const) {
       expectClean(await runDslFuzz({ cases: 0, seed, only, gradientFraction: 1 }));
     }

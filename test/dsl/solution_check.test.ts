@@ -4,7 +4,7 @@
  * 'optimal' that violates them is downgraded (issue 14: right or flagged).
  */
 import { describe, expect, it } from 'vitest';
-import { minimum, power, soc, sqrt, sum, variable } from '../../dsl/index.js';
+import { klDiv, minimum, power, soc, sqrt, sum, variable } from '../../dsl/index.js';
 import { VIOLATION_INACCURATE, VIOLATION_OK, checkedStatus, constraintViolation } from '../../dsl/problem/solution_check.js';
 
 describe('constraintViolation', () => {
@@ -29,6 +29,14 @@ describe('constraintViolation', () => {
     expect(constraintViolation([sqrt(x).ge(0)]).relative).toBe(0);
     x.value = [-0.5];
     expect(constraintViolation([sqrt(x).ge(0)]).relative).toBe(1);
+    // klDiv(1e-12, 0) is +Infinity, but the point is 1e-12 from klDiv(0, 0) = 0 (the exponential cone's closure).
+    const y = variable(1, 'y');
+    x.value = [1e-12];
+    y.value = [-1e-13];
+    expect(constraintViolation([klDiv(x, y).le(0.5)]).relative).toBe(0);
+    x.value = [0.1];
+    y.value = [0];
+    expect(constraintViolation([klDiv(x, y).le(0.5)]).relative).toBe(1);
     // minimum(-Infinity, 1) must not be snapped to minimum(0, 1).
     x.value = [-0.5];
     expect(constraintViolation([minimum(power(x, 0.5), 1).ge(-1)]).relative).toBe(1);
@@ -38,13 +46,13 @@ describe('constraintViolation', () => {
 describe('checkedStatus', () => {
   const x = variable(1, 'x');
   const c = x.le(0);
-  it('keeps optimal within VIOLATION_OK, downgrades to optimal_inaccurate, then to infeasible_inaccurate', () => {
+  it('keeps optimal within VIOLATION_OK, downgrades to optimal_inaccurate, then to numerical_error', () => {
     expect(checkedStatus('optimal', { relative: VIOLATION_OK / 2, constraint: c }).status).toBe('optimal');
     const inaccurate = checkedStatus('optimal', { relative: VIOLATION_INACCURATE / 2, constraint: c });
     expect(inaccurate.status).toBe('optimal_inaccurate');
     expect(inaccurate.note).toMatch(/x <= 0/);
-    expect(checkedStatus('optimal', { relative: 1e-2, constraint: c }).status).toBe('infeasible_inaccurate');
-    expect(checkedStatus('optimal', { relative: NaN, constraint: c }).status).toBe('infeasible_inaccurate');
+    expect(checkedStatus('optimal', { relative: 1e-2, constraint: c }).status).toBe('numerical_error');
+    expect(checkedStatus('optimal', { relative: NaN, constraint: c }).status).toBe('numerical_error');
     expect(checkedStatus('max_iters', { relative: 1, constraint: c }).status).toBe('max_iters');
   });
 });

@@ -73,3 +73,24 @@ describe('coneProgramDerivative flags linear solves it cannot check', () => {
     expect((caught as SolverError).status).toBe('max_iters');
   });
 });
+
+describe("coneProgramDerivative at an unsolved point: a separate flag, never a relabelled status", () => {
+  it("rejects a 'max_iters' point by default; at = 'best-effort' differentiates it and says so", () => {
+    const { program, solution: planted } = badlyScaledLp(0);
+    const unsolved = { ...planted, status: 'max_iters' } as ConeSolution;
+    expect(() => coneProgramDerivative(program, unsolved)).toThrow(/status 'max_iters'/);
+    expect(() => coneProgramDerivative(program, unsolved, {}, 'nope' as never)).toThrow(/at must be/);
+    const D = coneProgramDerivative(program, unsolved, {}, 'best-effort');
+    expect(D.atUnsolvedPoint).toBe(true);
+    expect(unsolved.status).toBe('max_iters');
+    expect(coneProgramDerivative(program, planted, {}, 'best-effort').atUnsolvedPoint).toBe(false);
+    // At the same (here exactly optimal) point the derivative is the same map: independent of the label.
+    const g = randomSolutionDirection(program, new SeededRandom(5));
+    const a = D.adjoint(g);
+    const b = coneProgramDerivative(program, planted).adjoint(g);
+    for (let i = 0; i < a.db.length; i++) expect(a.db[i]).toBeCloseTo(b.db[i]!, 12);
+    // A non-finite unsolved point is still refused.
+    const nan = { ...unsolved, x: Float64Array.from(planted.x, () => NaN) } as ConeSolution;
+    expect(() => coneProgramDerivative(program, nan, {}, 'best-effort')).toThrow(/solution x/);
+  });
+});
