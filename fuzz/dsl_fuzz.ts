@@ -30,10 +30,16 @@ export interface DslFuzzOptions {
   readonly only?: readonly number[];
   /** Fraction of regularized feasible DPP problems with parameters that also get gradient checks (default 0.25). */
   readonly gradientFraction?: number;
-  /** Wall time per case above which it counts as a timeout (default 60 s: a hang detector, not a speed test). */
+  /**
+   * Wall time per case above which a case that did finish still counts as a
+   * timeout (default 60 s). In-process solves are synchronous, so this only
+   * times a case; `runDslFuzzIsolated` (dsl_isolated.ts) interrupts one.
+   */
   readonly caseTimeMs?: number;
-  /** Called after each case with (done, total). */
-  readonly onProgress?: (done: number, total: number) => void;
+  /** Called after each case with (done, total, failures so far excluding the flagged ones). */
+  readonly onProgress?: (done: number, total: number, failures: number) => void;
+  /** Test hook: these case indices spin forever (a synthetic hang, to prove the isolated runner's timeout path). */
+  readonly stallCases?: readonly number[];
 }
 
 /**
@@ -85,7 +91,7 @@ export interface DslFuzzSummary {
   readonly gradientSkipped: number;
   /** Atoms and operators exercised. */
   readonly coverage: readonly string[];
-  /** Slowest case, milliseconds (solves are synchronous: a case is timed, not interrupted). */
+  /** Slowest finished case, milliseconds. */
   readonly maxCaseMs: number;
   readonly elapsedMs: number;
   readonly failures: readonly DslFuzzFailure[];
@@ -100,13 +106,17 @@ const VALUE_TOL = 1e-5;
 /** Largest relative improvement a feasible probe may find over an optimal point. */
 const IMPROVE_TOL = 1e-4;
 
-function describe(g: GeneratedProblem): string {
+/** A generated problem, printed with its planted kind, parameter values and strictly feasible point x0. */
+export function describeProblem(g: GeneratedProblem): string {
   const params = g.parameters.map((p) => `${p.name} = [${Array.from(p.value!.data).join(', ')}]`).join('; ');
   const x0 = g.variables.map((v, i) => `${v.name} = [${Array.from(g.x0[i]!).join(', ')}]`).join('; ');
   return `${g.problem.toString()}\n  planted: ${g.kind}\n  parameters: ${params || 'none'}\n  x0: ${x0}`;
 }
 
 const SOLVED = new Set<SolverStatus>(['optimal', 'optimal_inaccurate']);
+
+/** Failure categories listed for inspection only: flagged statuses are not wrong answers. */
+export const INFORMATIVE: ReadonlySet<string> = new Set(['flagged', 'gradient-flagged']);
 
 /** Runs a campaign; never throws for a failing case (it is counted and listed). */
 export async function runDslFuzz(options: DslFuzzOptions): Promise<DslFuzzSummary> {
@@ -139,8 +149,9 @@ export async function runDslFuzz(options: DslFuzzOptions): Promise<DslFuzzSummar
       failures.push({ seed: options.seed, index, category, detail, problem: text, ...(route ? { route } : {}) });
     };
     try {
+      if (options.stallCases?.includes(index)) for (;;);
       const g = generateProblem(rng);
-      text = describe(g);
+      text = describeProblem(g);
       g.used.forEach((u) => coverage.add(u));
       if (!g.problem.isDcp()) {
         fail('generator', 'generated problem is not DCP');
@@ -250,7 +261,7 @@ export async function runDslFuzz(options: DslFuzzOptions): Promise<DslFuzzSummar
         fail('timeout', `case took ${elapsed} ms (limit ${caseTimeMs} ms)`);
       }
       done++;
-      options.onProgress?.(done, indices.length);
+      options.onProgress?.(done, indices.length, failures.filter((f) => !INFORMATIVE.has(f.category)).length);
     }
   }
   return {

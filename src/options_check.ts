@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ShapeError, ValueError } from '../solvers/errors.js';
+import { MAX_QP_ITERATIONS } from '../solvers/qp/qp_options.js';
+import { SCS_MAX_ITERS_CAP } from '../solvers/scs/scs_options.js';
 
 /**
  * The keys tfjs itself puts in a layer's arguments (`LayerArgs`) and in a
@@ -29,11 +31,12 @@ export function rejectUnknownLayerKeys(args: unknown, own: readonly string[], wh
 
 /**
  * Iteration caps a layer option (or a loaded config) may ask for. They bound
- * the work one call can do: an interior point method that has not converged
- * in a thousand iterations will not; SCS's default is 1e5; a DEQ fixed-point
- * solve past 1e4 iterations is not converging either.
+ * the work one call can do and are the solvers' own caps (one source of
+ * truth): the QP interior point method's `MAX_QP_ITERATIONS` (1e4), SCS's
+ * `SCS_MAX_ITERS_CAP` (1e6; its default is 1e5); a DEQ fixed-point solve past
+ * 1e4 iterations is not converging either.
  */
-export const ITERATION_CAPS = { qp: 1000, scs: 1_000_000, fixedPoint: 10_000 } as const;
+export const ITERATION_CAPS = { qp: MAX_QP_ITERATIONS, scs: SCS_MAX_ITERS_CAP, fixedPoint: 10_000 } as const;
 
 /**
  * Largest layer width (units, hidden units) a config may ask for, and the

@@ -61,6 +61,9 @@ const DEFAULTS: ResolvedScsOptions = {
   tolCertificate: 1e-6,
 };
 
+/** The option names `resolveScsOptions` accepts (every other key is rejected). */
+export const SCS_OPTION_KEYS: readonly (keyof ScsOptions)[] = Object.keys(DEFAULTS) as (keyof ScsOptions)[];
+
 const BOOLEAN_KEYS = ['normalize', 'adaptiveScale', 'verbose'] as const;
 const POSITIVE_KEYS = ['epsAbs', 'epsRel', 'epsInfeas', 'scale', 'tolInaccurate', 'tolCertificate'] as const;
 

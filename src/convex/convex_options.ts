@@ -4,7 +4,7 @@ import { ValueError } from '../../solvers/errors.js';
 import { availableQpThreads } from '../../solvers/qp/index.js';
 import type { QpOptions } from '../../solvers/qp/qp_types.js';
 import { ITERATION_CAPS, checkIntegerInRange, rejectUnknownKeys } from '../options_check.js';
-import type { ScsOptions } from '../../solvers/scs/scs_options.js';
+import { SCS_OPTION_KEYS, type ScsOptions } from '../../solvers/scs/scs_options.js';
 
 /** Which numerical engine solves the compiled cone program (the DSL's `SolverChoice`, shared with `problem.solve`). */
 export type ConvexSolverChoice = SolverChoice;
@@ -57,7 +57,6 @@ const SOLVERS: readonly ConvexSolverChoice[] = SOLVER_CHOICES;
 const POLICIES: readonly SolverFailurePolicy[] = ['throw', 'zero-gradient', 'best-effort'];
 const KNOWN = new Set(['solver', 'tol', 'maxIters', 'warmStart', 'onSolverFailure', 'acceptInaccurate', 'scs', 'qp', 'derivative']);
 // Every key of `ScsOptions` (the SCS resolver checks their values).
-const SCS_KEYS = ['epsAbs', 'epsRel', 'epsInfeas', 'maxIters', 'timeLimitSecs', 'normalize', 'scale', 'adaptiveScale', 'alpha', 'verbose', 'tolInaccurate', 'tolCertificate'];
 const DERIVATIVE_KEYS = ['method', 'tol', 'maxIters', 'denseLimit', 'restart', 'acceptResidual'];
 
 /**
@@ -72,8 +71,8 @@ const DERIVATIVE_KEYS = ['method', 'tol', 'maxIters', 'denseLimit', 'restart', '
  * - `onSolverFailure` 'throw' (a `SolverError` naming the batch index and status);
  * - `acceptInaccurate` false: only 'optimal' counts as solved;
  * - bounds on what options (or a loaded config) may ask for: `maxIters` and
- *   `scs.maxIters` <= 1e6, `qp.maxIters` <= 1000 (`ITERATION_CAPS`; the QP
- *   route uses min(maxIters, 1000)), `qp.threads` <= the cores available,
+ *   `scs.maxIters` <= 1e6, `qp.maxIters` <= 10000 (`ITERATION_CAPS`; the QP
+ *   route uses min(maxIters, 10000)), `qp.threads` <= the cores available,
  *   `scs.timeLimitSecs` <= 3600, unknown keys in `scs`, `derivative` (and, by
  *   the QP solver, `qp`) rejected;
  * - `scs`, `qp`, `derivative`: passed through to the solvers, whose own
@@ -93,7 +92,7 @@ export function resolveConvexOptions(options: ConvexLayerOptions = {}): Resolved
   if (typeof acceptInaccurate !== 'boolean') throw new ValueError(`ConvexLayer option acceptInaccurate must be a boolean, got ${String(acceptInaccurate)}`);
   // Unknown keys of `qp` are rejected by the QP solver's own resolver (resolveQpOptions, at construction).
   if (options.qp !== undefined && (typeof options.qp !== 'object' || options.qp === null)) throw new ValueError('ConvexLayer option qp must be an object');
-  rejectUnknownKeys(options.scs, SCS_KEYS, 'ConvexLayer option scs');
+  rejectUnknownKeys(options.scs, SCS_OPTION_KEYS, 'ConvexLayer option scs');
   rejectUnknownKeys(options.derivative, DERIVATIVE_KEYS, 'ConvexLayer option derivative');
   const { tol, maxIters } = options;
   if (tol !== undefined && !(typeof tol === 'number' && tol > 0 && Number.isFinite(tol))) {

@@ -98,7 +98,7 @@ export const QP_LAYER_OPTION_KEYS: readonly string[] = ['tol', 'maxIters', 'onSo
 /**
  * Validates `QpLayerOptions` and fills in defaults: solver tolerance and
  * iteration limit left to the solver (`undefined`; at most
- * `ITERATION_CAPS.qp` = 1000 iterations may be asked for), failure policy
+ * `ITERATION_CAPS.qp` = 10000 iterations may be asked for), failure policy
  * `'throw'`, `acceptInaccurate` false. Throws a `ValueError` naming the bad
  * option, or an unknown key.
  */

@@ -6,17 +6,10 @@
  * here, not by any library code.
  */
 
-/** A mulberry32 generator: deterministic uniforms in [0, 1). */
-export function seededUniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../examples/common/random.js';
+
+/** A mulberry32 generator: deterministic uniforms in [0, 1) (the examples' seeded generator). */
+export const seededUniform = mulberry32;
 
 /** Solves the dense square system M y = r (row-major M, n x n) by Gaussian elimination with partial pivoting. */
 export function denseSolve(M: number[][], r: number[]): number[] {

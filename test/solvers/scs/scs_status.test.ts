@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { cscFromDense, loadScs, NO_CONES, solveScs, type ConeProgram, type ConeSolution } from '../../../solvers/index.js';
 import { verifyInfeasibility, verifyUnboundedness } from '../../../solvers/scs/scs_certificates.js';
 import { knownProgram } from '../cone_derivative/random_programs.js';
+import { mulberry32 } from '../../../examples/common/random.js';
 
 beforeAll(async () => {
   await loadScs();
@@ -44,17 +45,8 @@ function violation(q: DenseQp, x: ArrayLike<number>): number {
   return worst / scale;
 }
 
-/** Mulberry32: a small seeded generator for the planted data, driven by a fast-check seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Mulberry32 (the examples' seeded generator) for the planted data, driven by a fast-check seed. */
+const rng = mulberry32;
 
 /**
  * A QP with a planted unique solution: P = LL' + 0.5 I, x* and multipliers
