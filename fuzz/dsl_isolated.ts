@@ -22,6 +22,10 @@ export interface DslIsolatedOptions extends Omit<DslFuzzOptions, 'caseTimeMs'> {
   readonly caseTimeoutMs?: number;
   /** Limit for a worker to load and announce its first case (default max(120 s, caseTimeoutMs)). */
   readonly startupTimeoutMs?: number;
+  /** Worker threads running cases at the same time (default 1); the cases are split into this many contiguous chunks. */
+  readonly jobs?: number;
+  /** Stops the campaign early: the workers are terminated and the summary covers the cases finished (`cases` counts them). */
+  readonly signal?: AbortSignal;
 }
 
 /** A summary with every count zero (the identity of `mergeDslSummaries`). */
@@ -72,7 +76,8 @@ function lostCase(seed: number, index: number, category: 'timeout' | 'untyped-ex
 
 type WorkerOutcome =
   | { readonly kind: 'end' }
-  | { readonly kind: 'timeout'; readonly ms: number }
+  | { readonly kind: 'aborted' }
+  | { readonly kind: 'timeout'; readonly ms: number; readonly startup: boolean }
   | { readonly kind: 'crash'; readonly detail: string };
 
 /**
@@ -82,6 +87,25 @@ type WorkerOutcome =
  */
 export async function runDslFuzzIsolated(options: DslIsolatedOptions): Promise<DslFuzzSummary> {
   const start = Date.now();
+  const jobs = Math.max(1, Math.floor(options.jobs ?? 1));
+  if (jobs > 1) {
+    const all = options.only ?? Array.from({ length: options.cases }, (_, i) => (options.from ?? 0) + i);
+    const size = Math.ceil(all.length / jobs);
+    const chunks = Array.from({ length: jobs }, (_, j) => all.slice(j * size, (j + 1) * size)).filter((c) => c.length > 0);
+    const done = chunks.map(() => 0);
+    const bad = chunks.map(() => 0);
+    const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
+    const parts = await Promise.all(chunks.map((only, j) => runDslFuzzIsolated({
+      ...options, only, jobs: 1,
+      onProgress: (d, _n, f) => {
+        done[j] = d;
+        bad[j] = f;
+        options.onProgress?.(sum(done), all.length, sum(bad));
+      },
+    })));
+    const merged = parts.reduce(mergeDslSummaries, emptyDslSummary(options.seed));
+    return { ...merged, failures: [...merged.failures].sort((a, b) => a.index - b.index), elapsedMs: Date.now() - start };
+  }
   const limit = options.caseTimeoutMs ?? 60_000;
   const startupLimit = options.startupTimeoutMs ?? Math.max(120_000, limit);
   const indices = options.only ?? Array.from({ length: options.cases }, (_, i) => (options.from ?? 0) + i);
@@ -94,17 +118,19 @@ export async function runDslFuzzIsolated(options: DslIsolatedOptions): Promise<D
     next++;
     options.onProgress?.(next, indices.length, serious);
   };
-  while (next < indices.length) {
+  while (next < indices.length && !options.signal?.aborted) {
     const job: DslWorkerJob = {
       seed: options.seed, indices: indices.slice(next),
       ...(options.gradientFraction === undefined ? {} : { gradientFraction: options.gradientFraction }),
       ...(options.stallCases ? { stallCases: options.stallCases } : {}),
     };
     const worker: Worker = startTsWorker('dsl_worker');
+    let onAbort = () => {};
     const outcome = await new Promise<WorkerOutcome>((resolve) => {
       let settled = false;
       let timer: NodeJS.Timeout | undefined;
       let caseStart = Date.now();
+      let startup = true; // no case announced yet: the worker is still loading
       const settle = (o: WorkerOutcome) => {
         if (settled) return;
         settled = true;
@@ -114,28 +140,35 @@ export async function runDslFuzzIsolated(options: DslIsolatedOptions): Promise<D
       const arm = (ms: number) => {
         clearTimeout(timer);
         caseStart = Date.now();
-        timer = setTimeout(() => settle({ kind: 'timeout', ms: Date.now() - caseStart }), ms);
+        timer = setTimeout(() => settle({ kind: 'timeout', ms: Date.now() - caseStart, startup }), ms);
       };
       arm(startupLimit);
       worker.on('message', (m: DslWorkerMessage) => {
         if (settled) return;
-        if (m.type === 'start') arm(limit);
-        else if (m.type === 'case') {
-          clearTimeout(timer);
+        if (m.type === 'start') {
+          startup = false;
+          arm(limit);
+        } else if (m.type === 'case') {
           account(m.summary);
+          arm(limit); // also bounds the gap until the next 'start'
         } else settle({ kind: 'end' });
       });
       worker.on('error', (err) => settle({ kind: 'crash', detail: `worker error: ${err instanceof Error ? `${err.name}: ${err.message}\n${err.stack ?? ''}` : String(err)}` }));
       worker.on('exit', (code) => settle({ kind: 'crash', detail: `worker exited with code ${code}` }));
+      onAbort = () => settle({ kind: 'aborted' });
+      options.signal?.addEventListener('abort', onAbort, { once: true });
       worker.postMessage(job);
     });
+    options.signal?.removeEventListener('abort', onAbort);
     worker.removeAllListeners();
     await worker.terminate();
-    if (outcome.kind === 'end') break;
+    if (outcome.kind === 'end' || outcome.kind === 'aborted') break;
     if (next >= indices.length) break;
     const index = indices[next]!;
-    if (outcome.kind === 'timeout') account(lostCase(options.seed, index, 'timeout', `case exceeded ${limit} ms (interrupted after ${outcome.ms} ms); the worker was terminated and the campaign resumed at the next case`));
-    else account(lostCase(options.seed, index, 'untyped-exception', outcome.detail));
+    if (outcome.kind === 'timeout') {
+      const what = outcome.startup ? `the worker did not start this case within ${startupLimit} ms` : `case exceeded ${limit} ms (interrupted after ${outcome.ms} ms)`;
+      account(lostCase(options.seed, index, 'timeout', `${what}; the worker was terminated and the campaign resumed at the next case`));
+    } else account(lostCase(options.seed, index, 'untyped-exception', outcome.detail));
   }
   return { ...total, elapsedMs: Date.now() - start };
 }

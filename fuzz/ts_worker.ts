@@ -8,14 +8,14 @@
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { type TransferListItem, Worker } from 'node:worker_threads';
 
-/** A worker running `./<name>.ts` (or `.js` in a build) next to this file, with `workerData`. */
-export function startTsWorker(name: string, workerData?: unknown): Worker {
+/** A worker running `./<name>.ts` (or `.js` in a build) next to this file, with `workerData` (ports in it listed in `transferList`). */
+export function startTsWorker(name: string, workerData?: unknown, transferList: readonly TransferListItem[] = []): Worker {
   const here = import.meta.url;
   const fromSource = here.endsWith('.ts');
   const entry = new URL(`./${name}${fromSource ? '.ts' : '.js'}`, here).href;
-  if (!fromSource) return new Worker(new URL(entry), { workerData });
+  if (!fromSource) return new Worker(new URL(entry), { workerData, transferList: [...transferList] });
   // require.resolve picks tsx's CommonJS build of the API; the ESM one sits next to it.
   const tsx = pathToFileURL(createRequire(here).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
   const bootstrap = [
@@ -23,7 +23,7 @@ export function startTsWorker(name: string, workerData?: unknown): Worker {
     'import(workerData.tsx).then((api) => { api.register(); return import(workerData.entry); })',
     '  .catch((e) => { setImmediate(() => { throw e; }); });',
   ].join('\n');
-  return new Worker(bootstrap, { eval: true, execArgv: [], workerData: { tsx, entry, data: workerData } });
+  return new Worker(bootstrap, { eval: true, execArgv: [], workerData: { tsx, entry, data: workerData }, transferList: [...transferList] });
 }
 
 /** The `workerData` passed to `startTsWorker`, read inside the worker. */

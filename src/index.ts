@@ -3,7 +3,17 @@
  */
 export * from '../solvers/errors.js';
 export { init } from './init.js';
-export { selectBackend, currentBackend, BACKEND_ENV_VAR, type BackendChoice, type BackendName } from './backend.js';
+export {
+  selectBackend,
+  currentBackend,
+  registeredBackends,
+  assertSingleTfjs,
+  TfjsDuplicateError,
+  BACKEND_ENV_VAR,
+  type BackendChoice,
+  type BackendName,
+  type KnownBackendName,
+} from './backend.js';
 export { registerLayer, SERIALIZATION_PACKAGE, storeName, readName, restoreEnum, type StoredName } from './serialization.js';
 export { ITERATION_CAPS, MAX_LAYER_WIDTH, MAX_HIDDEN_LAYERS, MAX_QP_SIZE, rejectUnknownKeys } from './options_check.js';
 export * from './deq/index.js';

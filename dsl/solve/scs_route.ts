@@ -1,5 +1,5 @@
 import type { CompiledProblem, DataGradient } from '../compiled_problem.js';
-import { problemData } from '../compile/problem_data.js';
+import { problemData, thetaGradient } from '../compile/problem_data.js';
 import type { ConeProgram } from '../../solvers/cone_program.js';
 import { coneProgramDerivative } from '../../solvers/cone_derivative/index.js';
 import type { ConeDerivativeOptions, ConeProgramDerivative } from '../../solvers/cone_derivative/cone_derivative_types.js';
@@ -53,6 +53,7 @@ export class ScsRoute implements RouteSolver {
     }
     const derivatives: (ConeProgramDerivative | undefined)[] = new Array(batch);
     const derivativeOptions = this.derivativeOptions;
+    const compiled = this.compiled;
     return {
       x: solutions.map((s) => s.x),
       y: solutions.map((s) => s.y),
@@ -77,7 +78,10 @@ export class ScsRoute implements RouteSolver {
           const at = isSolved(sol.status) ? 'solved' : 'best-effort';
           let d = derivatives[e];
           try {
-            d ??= derivatives[e] = coneProgramDerivative(programs[e]!, sol, derivativeOptions, at);
+            if (d === undefined) {
+              d = derivatives[e] = coneProgramDerivative(programs[e]!, sol, derivativeOptions, at);
+              if (derivativeOptions.singular !== 'least-squares') assertUniqueThetaGradient(compiled, d);
+            }
           } catch (err) {
             if (err instanceof SolverError) throw new SolverError(`batch element ${e}: ${err.message}`, err.status, e);
             throw err;
@@ -91,4 +95,46 @@ export class ScsRoute implements RouteSolver {
       },
     };
   }
+}
+
+/**
+ * Relative size of J' (data of a null vector of Mhat') against J' (data of a
+ * generic vector) above which the parameter gradient is ambiguous. Measured:
+ * exact invariance (duplicated rows fed by one parameter) leaves ~3e-11, a
+ * near-degenerate SOCP policy 2.5e-7 (solve and LSQR error), while genuinely
+ * one-sided points (zero-width box, SOC apex) give 1 to 10.
+ */
+const AMBIGUITY_TOLERANCE = 1e-4;
+
+/**
+ * At a degenerate solution (Mhat singular) the adjoint vector r of
+ * Mhat' r = g is determined only up to null(Mhat'). The parameter gradient
+ * J' data(r) is still unique when J' data(n) = 0 for every null vector n
+ * (e.g. multipliers split among duplicated rows that one parameter feeds);
+ * otherwise it is arbitrary along J' data(n) — the solution map has only
+ * one-sided derivatives there (a box of zero width, a second-order cone at its
+ * apex) — and a least-squares pick would be a wrong gradient with no warning.
+ * Probes two null directions; throws `SolverError` ('singular') when either
+ * moves the parameter gradient.
+ */
+function assertUniqueThetaGradient(compiled: CompiledProblem, d: ConeProgramDerivative): void {
+  if (d.status !== 'singular') return;
+  for (const probe of d.adjointNullDirections(2)) {
+    const moved = norm(thetaGradient(compiled, probe.null));
+    const scale = norm(thetaGradient(compiled, probe.generic));
+    if (moved > AMBIGUITY_TOLERANCE * Math.max(scale, 1e-300)) {
+      throw new SolverError(
+        `the solution is degenerate (the cone-program derivative M is singular) and the parameter gradient is not unique ` +
+          `(a null direction of M' moves it by ${(moved / scale).toExponential(2)} relative): the solution map has only one-sided ` +
+          `derivatives here; pass derivative option singular: 'least-squares' to accept the minimum-norm candidate`,
+        'singular',
+      );
+    }
+  }
+}
+
+function norm(v: Float64Array): number {
+  let acc = 0;
+  for (let i = 0; i < v.length; i++) acc += v[i]! * v[i]!;
+  return Math.sqrt(acc);
 }

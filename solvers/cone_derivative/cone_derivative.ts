@@ -113,7 +113,11 @@ export function coneProgramDerivative(
       dw -= y[i]! * g.dy[i]! + s[i]! * g.ds[i]!;
     }
     rhs[size - 1] = dw;
-    const r = solve(rhs, true);
+    return dataFromAdjoint(solve(rhs, true));
+  };
+
+  /** The data perturbation (dA, db, dc) of an adjoint vector r: dA = r_v x' - y r_u' (on A's pattern), db = r_w y - r_v, dc = r_w x - r_u. */
+  const dataFromAdjoint = (r: Float64Array): DataPerturbation => {
     const rw = r[size - 1]!;
     const dA = new Float64Array(A.values.length);
     for (let j = 0; j < n; j++) {
@@ -164,17 +168,46 @@ export function coneProgramDerivative(
     return { dx, dy, ds };
   };
 
+  const adjointNullDirections = (count: number): { null: DataPerturbation; generic: DataPerturbation }[] => {
+    if (status !== 'singular') return [];
+    const out: { null: DataPerturbation; generic: DataPerturbation }[] = [];
+    const q = new Float64Array(size);
+    for (let k = 0; k < count; k++) {
+      // n = w - pinv(Mhat') Mhat' w is the component of w in null(Mhat'): r + t n solves Mhat' r = g for every t.
+      const w = probeVector(size, k);
+      map.applyTranspose(w, q);
+      const u = lsqr(map.applyTranspose, map.apply, q, size, { tol: 1e-14, maxIters: Math.max(1000, 40 * size) }).x;
+      const nullVec = new Float64Array(size);
+      for (let i = 0; i < size; i++) nullVec[i] = w[i]! - u[i]!;
+      const scale = norm2(nullVec);
+      if (scale === 0) continue;
+      for (let i = 0; i < size; i++) nullVec[i]! /= scale;
+      out.push({ null: dataFromAdjoint(nullVec), generic: dataFromAdjoint(w) });
+    }
+    return out;
+  };
+
   return {
     size,
     method,
     status,
     atUnsolvedPoint,
+    adjointNullDirections,
     get lastSolve() {
       return lastSolve;
     },
     adjoint,
     forward,
   };
+}
+
+/** A fixed unit vector with entries spread over [-1, 1] (deterministic, so a backward pass is reproducible). */
+function probeVector(size: number, k: number): Float64Array {
+  const w = new Float64Array(size);
+  for (let i = 0; i < size; i++) w[i] = Math.sin(12.9898 * (i + 1) + 78.233 * (k + 1));
+  const nrm = norm2(w);
+  for (let i = 0; i < size; i++) w[i]! /= nrm;
+  return w;
 }
 
 function norm2(v: Float64Array): number {

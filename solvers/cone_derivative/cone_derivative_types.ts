@@ -30,6 +30,17 @@ export interface ConeDerivativeOptions {
   restart?: number;
   /** Largest acceptable final relative residual of a linear solve; beyond it the solve throws `SolverError`. */
   acceptResidual?: number;
+  /**
+   * What a differentiating caller (the DSL's SCS route) does when the LU finds
+   * Mhat singular (a degenerate solution: non-unique multipliers, no strict
+   * complementarity) AND the parameter gradient depends on which solution of
+   * Mhat' r = g is taken (see `adjointNullDirections`), i.e. the solution map
+   * has only one-sided derivatives there: 'throw' (default) a `SolverError`
+   * with status 'singular'; 'least-squares' keeps LSQR's minimum-norm
+   * candidate. Degenerate points whose parameter gradient is unique (e.g.
+   * duplicated constraints) are differentiated either way.
+   */
+  singular?: 'throw' | 'least-squares';
 }
 
 /** How one linear solve with M or M' went (the residual is recomputed from scratch). */
@@ -53,10 +64,21 @@ export interface ConeProgramDerivative {
   readonly method: 'dense' | 'iterative';
   /**
    * 'ok', or 'singular' when the dense factorization found M numerically
-   * singular (a degenerate solution: the derivative is not unique); solves then
+   * singular (a degenerate solution: the adjoint vector is not unique); solves then
    * return the minimum-norm least-squares solution (LSQR).
    */
   readonly status: 'ok' | 'singular';
+  /**
+   * When `status` is 'singular': `count` unit vectors of null(Mhat') mapped to
+   * data perturbations (`null`; adding any multiple of one to an adjoint
+   * vector gives another solution of Mhat' r = g), each with the data
+   * perturbation of the generic unit vector it came from (`generic`, a scale
+   * for comparison). A caller differentiating through a parameter map J checks
+   * J' null ~ 0 relative to J' generic: then the parameter gradient is unique
+   * (e.g. duplicated rows fed by the same parameter); otherwise the solution
+   * map has only one-sided derivatives there. Empty when `status` is 'ok'.
+   */
+  adjointNullDirections(count: number): { null: DataPerturbation; generic: DataPerturbation }[];
   /**
    * True when the point's status was not optimal / optimal_inaccurate (only
    * possible with `at = 'best-effort'`): the derivative is taken at an

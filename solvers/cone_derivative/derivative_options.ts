@@ -1,6 +1,9 @@
 import { ValueError } from '../errors.js';
 import type { ConeDerivativeOptions } from './cone_derivative_types.js';
 
+/** The option names `resolveDerivativeOptions` accepts. */
+export const DERIVATIVE_OPTION_KEYS: readonly (keyof ConeDerivativeOptions)[] = ['method', 'tol', 'maxIters', 'denseLimit', 'restart', 'acceptResidual', 'singular'];
+
 /** `ConeDerivativeOptions` with every default filled in. */
 export type ResolvedDerivativeOptions = Required<ConeDerivativeOptions>;
 
@@ -17,6 +20,10 @@ export type ResolvedDerivativeOptions = Required<ConeDerivativeOptions>;
  * - acceptResidual 1e-6: a solve whose final relative residual exceeds this
  *   throws `SolverError` (status 'singular' or 'max_iters') instead of
  *   returning an inaccurate gradient.
+ * - singular 'throw': at a degenerate solution (Mhat singular) whose parameter
+ *   gradient is not unique, the differentiating route throws `SolverError`
+ *   (status 'singular') rather than return one of many candidates;
+ *   'least-squares' opts in to LSQR's minimum-norm one. Unknown keys are rejected.
  */
 export function resolveDerivativeOptions(options: ConeDerivativeOptions = {}): ResolvedDerivativeOptions {
   const r: ResolvedDerivativeOptions = {
@@ -26,7 +33,16 @@ export function resolveDerivativeOptions(options: ConeDerivativeOptions = {}): R
     restart: options.restart ?? 0,
     denseLimit: options.denseLimit ?? 1200,
     acceptResidual: options.acceptResidual ?? 1e-6,
+    singular: options.singular ?? 'throw',
   };
+  for (const key of Object.keys(options)) {
+    if (!(DERIVATIVE_OPTION_KEYS as readonly string[]).includes(key)) {
+      throw new ValueError(`unknown derivative option '${key}'; known: ${DERIVATIVE_OPTION_KEYS.join(', ')}`);
+    }
+  }
+  if (r.singular !== 'throw' && r.singular !== 'least-squares') {
+    throw new ValueError(`derivative option singular must be 'throw' or 'least-squares', got '${String(r.singular)}'`);
+  }
   if (!['auto', 'dense', 'iterative'].includes(r.method)) {
     throw new ValueError(`derivative option method must be 'auto', 'dense' or 'iterative', got '${r.method}'`);
   }

@@ -79,6 +79,7 @@ export function solveQpExample(ex: QpExampleData, kkt: ReducedKkt, o: ResolvedQp
   const bN = maxAbs(bView);
   const norms = certificateNorms(ex);
   let bestMerit = Infinity;
+  let prevMerit = Infinity;
   let failure: SolverStatus | null = null;
   let iter = 0;
   let stalls = 0;
@@ -172,7 +173,11 @@ export function solveQpExample(ex: QpExampleData, kkt: ReducedKkt, o: ResolvedQp
     }
     // A certificate can only appear while the matching residual stays away from zero (infeasible
     // problems keep pres > 0, unbounded ones dres > 0); skipping the tests otherwise keeps them free.
-    certificate = pres > o.tol || dres > o.tol ? certificateStatus(ex, it, step, iter > 0, o.tolInfeas, norms, tn, pres > o.tol, dres > o.tol) : null;
+    // Nor while the residuals are falling fast (merit halved since the last iterate): the tests
+    // only stop a hopeless run early, and `finish` tests the last iterate anyway.
+    const fallingFast = merit < 0.5 * prevMerit;
+    prevMerit = merit;
+    certificate = !fallingFast && (pres > o.tol || dres > o.tol) ? certificateStatus(ex, it, step, iter > 0, o.tolInfeas, norms, tn, pres > o.tol, dres > o.tol) : null;
     if (certificate) break;
     // Stop on the iteration limit, on blocked steps, or when rounding has stalled progress near a solution.
     if (iter >= o.maxIters || stalls >= 3 || (sinceImprovement >= 4 && bestMerit <= o.tolInaccurate)) break;

@@ -138,10 +138,10 @@ function relativeKktError(ex: QpExampleData, z: Float64Array, lam: Float64Array,
   // measured against a small fraction of the largest one instead (else rounding reads as 100%).
   let maxMag = 0;
   for (let i = 0; i < n; i++) maxMag = Math.max(maxMag, mag[i]!);
-  // No absolute term: a component's rounding is at most ~n eps of its own terms, and an absolute
-  // floor would pass any point of a problem whose cost is tiny (p ~ 1e-11: stationarity off by
-  // 100% read as 1e-5; planted QP fuzz seed 1 cases 782, 9380).
-  const floor = COMPONENT_FLOOR * maxMag;
+  // (+ COMPONENT_FLOOR itself: at z = 0 with p = 0 every term vanishes and only rounding remains;
+  // it also matches the solver's own 1 + |.| stopping test. A tiny cost, p ~ 1e-11, would pass
+  // any point here: `ruizScaling` brings such a cost to unit scale first, MAX_COST_FACTOR.)
+  const floor = COMPONENT_FLOOR * (maxMag + 1);
   for (let i = 0; i < n; i++) if (r[i] !== 0) worst = Math.max(worst, Math.abs(r[i]!) / Math.max(mag[i]!, floor, 1e-300));
   if (gap > 0) worst = Math.max(worst, gap / (objMag + COMPONENT_FLOOR));
   return Number.isNaN(worst) ? Infinity : worst;

@@ -4,6 +4,7 @@ import { checkOnOriginalData } from './original_data_check.js';
 import { heterogeneousScales, solveExamplesSeparately } from './per_example_batch.js';
 import { isIdentityScaling, ruizScaling, scaleQpBatch, unscaleQpResult } from './ruiz_scaling.js';
 import { dropZeroRows, expandZeroRows } from './zero_rows.js';
+import { flagIndefiniteQ } from './psd_check.js';
 import { createBatchContext, solveAllExamples, STATUS_CODES } from './batch_context.js';
 import { qpBackward } from './qp_backward.js';
 import { resolveQpOptions, type ResolvedQpOptions } from './qp_options.js';
@@ -52,7 +53,8 @@ function plannedThreads(o: ResolvedQpOptions, batch: number, n: number, m: numbe
  * - `infeasible` / `unbounded`: a normalized Farkas certificate with residual
  *   <= `tolInfeas` (the `_inaccurate` variants: <= `tolInaccurate` at the end);
  * - `max_iters`: none of the above within `maxIters`;
- * - `singular`: the KKT matrix is not positive semidefinite (Q not PSD);
+ * - `singular`: the KKT matrix is not positive semidefinite (Q not PSD:
+ *   checked by a Cholesky of Q + 1e-9 max|Q_ii| I, see `flagIndefiniteQ`);
  * - `nonfinite`: a NaN/Inf appeared in an iterate.
  * Unsolved examples return their best iterate and contribute zero gradient.
  * Certificates: an `infeasible` example's (lam, nu) is its Farkas vector; an
@@ -80,7 +82,7 @@ export function solveQpBatch(qp: QpBatch, options: QpOptions = {}): QpResult {
   // Examples of very different scales get one equilibration each (one for all would fit none).
   const result = heterogeneousScales(finite) ? solveExamplesSeparately(finite, (one) => solveEquilibrated(one, o)) : solveEquilibrated(finite, o);
   const full = dropped ? expandDroppedRows(nonzero, dropped, result, o.tolInfeas) : result;
-  return zero ? expandZeroRows(qp, zero, full) : full;
+  return flagIndefiniteQ(qp, zero ? expandZeroRows(qp, zero, full) : full);
 }
 
 /**
@@ -95,9 +97,21 @@ function solveEquilibrated(qp: QpBatch, o: ResolvedQpOptions): QpResult {
   return checkOnOriginalData(qp, unscaleQpResult(qp, scaling, inner), o);
 }
 
-/** Status messages: the status's sentence plus the iteration count and final residual. */
-function statusMessages(status: readonly SolverStatus[], iterations: Int32Array, residual: Float64Array): string[] {
-  return status.map((s, e) => `${STATUS_MESSAGES[s]} (${iterations[e]} iterations, KKT residual ${residual[e]!.toExponential(2)})`);
+/**
+ * Status messages: the status's sentence plus the iteration count and final
+ * residual. `max_iters` before the limit means the method stopped early (steps
+ * blocked at the boundary, or W too extreme to factor), which says so: the
+ * status vocabulary has no "stalled", and "the iteration limit was reached"
+ * after 7 of 50 iterations would be false.
+ */
+function statusMessages(status: readonly SolverStatus[], iterations: Int32Array, residual: Float64Array, maxIters: number): string[] {
+  return status.map((s, e) => {
+    const tail = `(${iterations[e]} iterations, KKT residual ${residual[e]!.toExponential(2)})`;
+    if (s === 'max_iters' && iterations[e]! < maxIters) {
+      return `stopped after ${iterations[e]} of at most ${maxIters} iterations short of the tolerance: the steps stalled or the KKT matrix could not be factored ${tail}`;
+    }
+    return `${STATUS_MESSAGES[s]} ${tail}`;
+  });
 }
 
 /** `solveQpBatch` on validated input with resolved options. */
@@ -115,7 +129,7 @@ function solveValidated(qp: QpBatch, o: ResolvedQpOptions): QpResult {
     status,
     iterations: ctx.iterations,
     kktResidual: ctx.residual,
-    messages: statusMessages(status, ctx.iterations, ctx.residual),
+    messages: statusMessages(status, ctx.iterations, ctx.residual, o.maxIters),
   };
   return {
     ...solution,

@@ -36,16 +36,20 @@ export function zeroRowNoise(qp: QpBatch, e: number, tol: number): number {
   return tol * (1 + scale);
 }
 
+/** Whether row r of example e of `arg` (a stack of rows x n blocks) is exactly zero. */
+function isZeroRow(arg: QpArgument, e: number, rows: number, n: number, r: number): boolean {
+  const off = ((arg.batched ? e * rows : 0) + r) * n;
+  for (let i = 0; i < n; i++) if (arg.data[off + i] !== 0) return false;
+  return true;
+}
+
 /** Rows (of `rows` x n blocks) that are exactly zero in every stored copy of `arg`. */
 function zeroRowsOf(arg: QpArgument, batch: number, rows: number, n: number): boolean[] {
   const count = arg.batched ? batch : 1;
   const zero: boolean[] = [];
   for (let r = 0; r < rows; r++) {
     let z = true;
-    for (let e = 0; e < count && z; e++) {
-      const off = (e * rows + r) * n;
-      for (let i = 0; i < n; i++) if (arg.data[off + i] !== 0) { z = false; break; }
-    }
+    for (let e = 0; e < count && z; e++) z = isZeroRow(arg, e, rows, n, r);
     zero.push(z);
   }
   return zero;
@@ -69,13 +73,19 @@ function keepRows(arg: QpArgument, batch: number, rows: number, per: number, kee
  * verified Farkas certificate (lam = e_k: G'lam = 0 exactly, h'lam = h_k < 0;
  * nu = -sign(b_j) e_j: A'nu = 0, b'nu = -|b_j| < 0). Kept in the solve, such
  * rows make the KKT system rank deficient and their right-hand side noise
- * can pass the (relative) certificate tests. Null when there are none.
+ * can pass the (relative) certificate tests. A row zero in some examples
+ * only (batched G or A) is kept, but still decides those examples when it
+ * contradicts itself. Null when there are no zero rows.
  */
 export function dropZeroRows(qp: QpBatch, tol: number): ZeroRows | null {
   const { batch, n, nIneq: m, nEq: neq } = qp;
   const zg = zeroRowsOf(qp.G, batch, m, n);
   const za = zeroRowsOf(qp.A, batch, neq, n);
-  if (!zg.includes(true) && !za.includes(true)) return null;
+  // A row zero in some examples only stays in the solve (dropping it would need a per-example
+  // G), but a contradiction there is still that example's certificate.
+  const someG = qp.G.batched ? Array.from({ length: m }, (_, k) => !zg[k] && Array.from({ length: batch }, (_, e) => isZeroRow(qp.G, e, m, n, k)).some(Boolean)) : [];
+  const someA = qp.A.batched ? Array.from({ length: neq }, (_, j) => !za[j] && Array.from({ length: batch }, (_, e) => isZeroRow(qp.A, e, neq, n, j)).some(Boolean)) : [];
+  if (!zg.includes(true) && !za.includes(true) && !someG.includes(true) && !someA.includes(true)) return null;
   const keptIneq: number[] = [];
   const zeroIneq: number[] = [];
   zg.forEach((z, k) => (z ? zeroIneq : keptIneq).push(k));
@@ -86,15 +96,15 @@ export function dropZeroRows(qp: QpBatch, tol: number): ZeroRows | null {
   for (let e = 0; e < batch; e++) {
     const noise = zeroRowNoise(qp, e, tol);
     let found: ZeroRows['contradiction'][number] = null;
-    for (const k of zeroIneq) {
+    for (let k = 0; k < m && !found; k++) {
+      if (!zg[k] && !(someG[k] && isZeroRow(qp.G, e, m, n, k))) continue;
       const h = qp.h.data[(qp.h.batched ? e * m : 0) + k]!;
-      if (h < -noise) { found = { kind: 'ineq', row: k, rhs: h }; break; }
+      if (h < -noise) found = { kind: 'ineq', row: k, rhs: h };
     }
-    if (!found) {
-      for (const j of zeroEq) {
-        const b = qp.b.data[(qp.b.batched ? e * neq : 0) + j]!;
-        if (Math.abs(b) > noise) { found = { kind: 'eq', row: j, rhs: b }; break; }
-      }
+    for (let j = 0; j < neq && !found; j++) {
+      if (!za[j] && !(someA[j] && isZeroRow(qp.A, e, neq, n, j))) continue;
+      const b = qp.b.data[(qp.b.batched ? e * neq : 0) + j]!;
+      if (Math.abs(b) > noise) found = { kind: 'eq', row: j, rhs: b };
     }
     contradiction.push(found);
   }

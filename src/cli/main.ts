@@ -2,18 +2,35 @@
  * The `optlayers` command line:
  *   optlayers run <script.ts | example-name> [args...]   run a script written against the public API
  *   optlayers examples                                   list the bundled examples
+ * Scripts run in a child process (see script_runner.ts): .js/.mjs always,
+ * TypeScript with tsx when installed, else Node's type stripping (>= 22.6).
  */
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { BUNDLED_EXAMPLES } from './examples_catalog.js';
+import { runScriptFile } from './script_runner.js';
 
-const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The folder of optlayers' package.json: two levels up from src/cli, three from dist/src/cli. */
+function findPackageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i++) {
+    dir = dirname(dir);
+    if (existsSync(resolve(dir, 'package.json')) && existsSync(resolve(dir, 'bin', 'optlayers.mjs'))) return dir;
+  }
+  throw new Error('optlayers: cannot find the package root');
+}
+
+const packageRoot = findPackageRoot();
+/** Running from a source checkout (the TypeScript CLI itself), not from an installed package. */
+const fromSource = fileURLToPath(import.meta.url).endsWith('.ts');
 
 const USAGE = `usage:
   optlayers run <script.ts | example-name> [args...]   run a TypeScript/JavaScript script (it may import 'optlayers', 'optlayers/dsl', 'optlayers/solvers')
   optlayers examples                                   list the bundled examples
-  optlayers help                                       this text`;
+  optlayers help                                       this text
+TypeScript scripts run with tsx when it is installed (your project or next to optlayers), else with Node's own
+type stripping (Node >= 22.6); .js and .mjs scripts always run.`;
 
 /** Exit codes: 0 success, 1 the script threw, 2 usage error or missing file. */
 function fail(message: string, code: number): never {
@@ -23,7 +40,12 @@ function fail(message: string, code: number): never {
 
 function listExamples(): void {
   const width = Math.max(...BUNDLED_EXAMPLES.map((e) => e.name.length));
-  console.log('bundled examples (run with: npx optlayers run NAME):');
+  const shipped = BUNDLED_EXAMPLES.some((e) => existsSync(resolve(packageRoot, e.file)));
+  console.log(
+    shipped
+      ? 'bundled examples (run with: npx optlayers run NAME):'
+      : 'examples (in the optlayers repository, not shipped in the npm package; run them from a clone with: npx optlayers run NAME):',
+  );
   for (const e of BUNDLED_EXAMPLES) console.log(`  ${e.name.padEnd(width)}  ${e.description}  [${e.file}]`);
 }
 
@@ -35,27 +57,27 @@ function resolveScript(target: string): string {
     return asPath;
   }
   const example = BUNDLED_EXAMPLES.find((e) => e.name === target);
-  if (example) return resolve(packageRoot, example.file);
+  if (example) {
+    const file = resolve(packageRoot, example.file);
+    if (existsSync(file)) return file;
+    fail(`example '${target}' is not shipped in the npm package; run it from a clone of the optlayers repository (${example.file})`, 2);
+  }
   fail(`no script file '${target}' (looked for ${asPath}) and no bundled example of that name; see 'optlayers examples'`, 2);
 }
 
-async function runScript(target: string, args: string[]): Promise<void> {
+/** Runs the script in its own Node process (argv[1] is its path, its own flags follow) and exits with its status. */
+function runScript(target: string, args: string[]): void {
   const file = resolveScript(target);
-  // The script sees itself as the program: argv[1] is its path, its own flags follow.
-  process.argv = [process.argv[0]!, file, ...args];
-  try {
-    await import(pathToFileURL(file).href);
-  } catch (error) {
-    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    fail(`script ${target} failed:\n${detail}`, 1);
-  }
+  const r = runScriptFile(file, args, packageRoot, fromSource);
+  if ('error' in r) fail(r.error, 2);
+  if (r.status !== 0) fail(`script ${target} failed (exit code ${r.status}); its error is printed above`, 1);
 }
 
 const [command, ...rest] = process.argv.slice(2);
 switch (command) {
   case 'run':
     if (rest.length === 0) fail(`'run' needs a script path or an example name\n${USAGE}`, 2);
-    await runScript(rest[0]!, rest.slice(1));
+    runScript(rest[0]!, rest.slice(1));
     break;
   case 'examples':
     listExamples();

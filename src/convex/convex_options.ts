@@ -4,7 +4,9 @@ import { ValueError } from '../../solvers/errors.js';
 import { availableQpThreads } from '../../solvers/qp/index.js';
 import type { QpOptions } from '../../solvers/qp/qp_types.js';
 import { ITERATION_CAPS, checkIntegerInRange, rejectUnknownKeys } from '../options_check.js';
-import { SCS_OPTION_KEYS, type ScsOptions } from '../../solvers/scs/scs_options.js';
+import { SCS_OPTION_KEYS, resolveScsOptions, type ScsOptions } from '../../solvers/scs/scs_options.js';
+import { resolveDerivativeOptions } from '../../solvers/cone_derivative/derivative_options.js';
+import { DERIVATIVE_OPTION_KEYS } from '../../solvers/cone_derivative/derivative_options.js';
 
 /** Which numerical engine solves the compiled cone program (the DSL's `SolverChoice`, shared with `problem.solve`). */
 export type ConvexSolverChoice = SolverChoice;
@@ -57,7 +59,10 @@ const SOLVERS: readonly ConvexSolverChoice[] = SOLVER_CHOICES;
 const POLICIES: readonly SolverFailurePolicy[] = ['throw', 'zero-gradient', 'best-effort'];
 const KNOWN = new Set(['solver', 'tol', 'maxIters', 'warmStart', 'onSolverFailure', 'acceptInaccurate', 'scs', 'qp', 'derivative']);
 // Every key of `ScsOptions` (the SCS resolver checks their values).
-const DERIVATIVE_KEYS = ['method', 'tol', 'maxIters', 'denseLimit', 'restart', 'acceptResidual'];
+/** Largest GMRES iteration count / restart length a ConvexLayer config may ask of the cone-program derivative. */
+const DERIVATIVE_MAX_ITERS = 100_000;
+/** Largest dense-LU system a ConvexLayer config may ask for (8 * 8000^2 bytes = 512 MB). */
+const DERIVATIVE_MAX_DENSE = 8_000;
 
 /**
  * Fills the defaults of a ConvexLayer and validates every option, throwing a
@@ -93,10 +98,11 @@ export function resolveConvexOptions(options: ConvexLayerOptions = {}): Resolved
   // Unknown keys of `qp` are rejected by the QP solver's own resolver (resolveQpOptions, at construction).
   if (options.qp !== undefined && (typeof options.qp !== 'object' || options.qp === null)) throw new ValueError('ConvexLayer option qp must be an object');
   rejectUnknownKeys(options.scs, SCS_OPTION_KEYS, 'ConvexLayer option scs');
-  rejectUnknownKeys(options.derivative, DERIVATIVE_KEYS, 'ConvexLayer option derivative');
+  rejectUnknownKeys(options.derivative, DERIVATIVE_OPTION_KEYS, 'ConvexLayer option derivative');
   const { tol, maxIters } = options;
-  if (tol !== undefined && !(typeof tol === 'number' && tol > 0 && Number.isFinite(tol))) {
-    throw new ValueError(`ConvexLayer option tol must be a positive finite number, got ${String(tol)}`);
+  if (tol !== undefined && !(typeof tol === 'number' && tol > 0 && tol < 1)) {
+    // A tolerance of 1 or more accepts any point as 'optimal' (and SCS rejects it): never from a config.
+    throw new ValueError(`ConvexLayer option tol must be a number in (0, 1), got ${String(tol)}`);
   }
   if (maxIters !== undefined) checkIntegerInRange(maxIters, 1, ITERATION_CAPS.scs, 'ConvexLayer option maxIters');
   if (options.qp?.maxIters !== undefined) checkIntegerInRange(options.qp.maxIters, 1, ITERATION_CAPS.qp, 'ConvexLayer option qp.maxIters');
@@ -110,6 +116,23 @@ export function resolveConvexOptions(options: ConvexLayerOptions = {}): Resolved
   if (typeof warmStart !== 'boolean') throw new ValueError(`ConvexLayer option warmStart must be a boolean, got ${String(warmStart)}`);
   const scs: ScsOptions = { ...options.scs };
   const qp: QpOptions = { ...options.qp };
+  // Validate the route-specific settings now, whatever route the problem takes:
+  // otherwise a bogus scs/derivative value (e.g. epsAbs: 'abc' in a loaded
+  // config) is silently kept on the QP route and only fails, or is silently
+  // unused, later.
+  resolveScsOptions(scs);
+  const d = options.derivative ?? {};
+  if (typeof d !== 'object' || d === null) throw new ValueError('ConvexLayer option derivative must be an object');
+  for (const key of ['tol', 'acceptResidual'] as const) {
+    const v = d[key];
+    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v))) throw new ValueError(`ConvexLayer option derivative.${key} must be a finite number, got ${String(v)}`);
+  }
+  if (d.method !== undefined && typeof d.method !== 'string') throw new ValueError(`ConvexLayer option derivative.method must be a string, got ${String(d.method)}`);
+  // Bounds on what a config may ask of the backward linear solve: GMRES steps and the dense LU size (memory ~ 8 N^2 bytes).
+  if (d.maxIters !== undefined) checkIntegerInRange(d.maxIters, 0, DERIVATIVE_MAX_ITERS, 'ConvexLayer option derivative.maxIters');
+  if (d.restart !== undefined) checkIntegerInRange(d.restart, 0, DERIVATIVE_MAX_ITERS, 'ConvexLayer option derivative.restart');
+  if (d.denseLimit !== undefined) checkIntegerInRange(d.denseLimit, 0, DERIVATIVE_MAX_DENSE, 'ConvexLayer option derivative.denseLimit');
+  resolveDerivativeOptions(d);
   if (tol !== undefined) {
     scs.epsAbs = tol;
     scs.epsRel = tol;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { ShapeError } from '../../solvers/errors.js';
+import { OptlayersError, ShapeError } from '../../solvers/errors.js';
 
 /** A cell as a plain function f(z, x) -> z' on [batch, units] and [batch, inputDim]. */
 export type DeqCellFn = (z: tf.Tensor2D, x: tf.Tensor2D) => tf.Tensor2D;
@@ -21,7 +21,7 @@ export interface DeqCell {
 /** Wraps a function cell that reads the given trainable variables. */
 export function cellFromFunction(fn: DeqCellFn, variables: readonly tf.Variable[] = []): DeqCell {
   return {
-    apply: (z, x) => checkCellOutput(fn(z, x), z),
+    apply: (z, x) => checkCellOutput(callUserCell(() => fn(z, x), z, x), z),
     variables: () => variables.filter((v) => v.trainable),
   };
 }
@@ -61,4 +61,25 @@ function checkCellOutput(out: tf.Tensor2D, z: tf.Tensor2D): tf.Tensor2D {
     throw new ShapeError(`DEQ cell must map z of shape [${z.shape.join(', ')}] to the same shape, got [${out.shape.join(', ')}]`);
   }
   return out;
+}
+
+/**
+ * Runs a user-written cell function. A tfjs error thrown inside it (almost
+ * always z/x widths that do not fit the cell, e.g. `units` differing from the
+ * input width in f(z, x) = g(z) + x) becomes a `ShapeError` naming both shapes,
+ * so misuse never surfaces as an untyped backend error.
+ */
+export function callUserCell(run: () => tf.Tensor2D, z: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor2D {
+  try {
+    return run();
+  } catch (err) {
+    if (err instanceof OptlayersError) throw err;
+    const message = err instanceof Error ? err.message : String(err);
+    throw new ShapeError(`DEQ cell f(z, x) failed on z of shape [${z.shape.join(', ')}] and x of shape [${x.shape.join(', ')}]: ${message}`);
+  }
+}
+
+/** `checkCellOutput` for callers outside this file (the DEQLayer's function cells). */
+export function checkedCellOutput(out: tf.Tensor2D, z: tf.Tensor2D): tf.Tensor2D {
+  return checkCellOutput(out, z);
 }

@@ -3,7 +3,7 @@ import { ShapeError, UnsupportedError, ValueError } from '../../solvers/errors.j
 import { MAX_LAYER_WIDTH, assertFiniteRows, checkFloatTensor, checkIntegerInRange, rejectUnknownLayerKeys } from '../options_check.js';
 import { registerLayer, restoreEnum } from '../serialization.js';
 import type { SampleFailurePolicy } from './sample_policy.js';
-import { cellFromLayer, type DeqCell, type DeqCellInput } from './deq_cell.js';
+import { callUserCell, cellFromLayer, checkedCellOutput, type DeqCell, type DeqCellInput } from './deq_cell.js';
 import { deqWithCell } from './deq_function.js';
 import { FIXED_POINT_SOLVERS, resolveDeqOptions, type DeqBackwardOptions, type FixedPointOptions, type ResolvedDeqOptions } from './deq_options.js';
 import type { FixedPointStats } from './fixed_point_monitor.js';
@@ -119,9 +119,10 @@ export class DEQLayer extends tf.layers.Layer {
     if (this.cellLayer) {
       const layer = this.cellLayer;
       tf.tidy(() => {
-        const z = tf.zeros([1, this.units]);
-        const x = tf.zeros([1, inputDim]);
-        layer.apply(this.cellInput === 'concat' ? tf.concat([z, x], 1) : [z, x]);
+        const z = tf.zeros([1, this.units]) as tf.Tensor2D;
+        const x = tf.zeros([1, inputDim]) as tf.Tensor2D;
+        // tfjs rejects a cell that does not take this input with its own (untyped) error: name the mismatch instead.
+        callUserCell(() => layer.apply(this.cellInput === 'concat' ? tf.concat([z, x], 1) : [z, x]) as unknown as tf.Tensor2D, z, x);
       });
       this.deqCell = cellFromLayer(layer, this.cellInput);
     } else {
@@ -130,7 +131,7 @@ export class DEQLayer extends tf.layers.Layer {
         this.addWeight(w.name, w.shape(inputDim, this.units), 'float32', w.initializer ?? tf.initializers.glorotUniform({})),
       );
       this.deqCell = {
-        apply: (z, x) => fc.apply(z, x, this.functionWeights.map((v) => v.read())),
+        apply: (z, x) => checkedCellOutput(callUserCell(() => fc.apply(z, x, this.functionWeights.map((v) => v.read())), z, x), z),
         variables: () => this.functionWeights.filter((v) => v.trainable).map((v) => v.read()),
       };
     }

@@ -67,6 +67,6 @@ export function resolveMonDeqOptions(o: MonDeqOptions = {}): ResolvedMonDeqOptio
 
 /** Validates the monotonicity parameter m (must lie in (0, 1]). */
 export function checkMonotonicity(m: number): number {
-  if (!(m > 0 && m <= 1)) throw new ValueError(`monotonicity m must be in (0, 1], got ${m}`);
+  if (typeof m !== 'number' || !(m > 0 && m <= 1)) throw new ValueError(`monotonicity m must be in (0, 1], got ${m}`);
   return m;
 }

@@ -106,7 +106,10 @@ export function resolveOptNetStructure(args: OptNetStructure): ResolvedOptNetStr
   for (const [what, v, min] of [['nVariables', n, 1], ['nIneq', m, 0], ['nEq', k, 0]] as const) {
     if (!Number.isInteger(v) || v < min || v > MAX_QP_SIZE) throw new ValueError(`OptNetLayer ${what} must be an integer in [${min}, ${MAX_QP_SIZE}], got ${String(v)}`);
   }
-  const inputs = (args.inputs ?? ['p']).map((raw) => canonicalName(raw, 'inputs'));
+  const rawInputs: unknown = args.inputs ?? ['p'];
+  // A loaded config can hold anything here: reject a non-list before mapping over it.
+  if (!Array.isArray(rawInputs)) throw new ValueError(`OptNetLayer inputs must be a list of QP argument names, got ${JSON.stringify(rawInputs)}`);
+  const inputs = rawInputs.map((raw: unknown) => canonicalName(raw as string, 'inputs'));
   if (inputs.length === 0) throw new ValueError('OptNetLayer inputs must name at least one QP argument (a layer needs an input)');
   if (new Set(inputs).size !== inputs.length) throw new ValueError(`OptNetLayer inputs lists an argument twice: ${inputs.join(', ')}`);
   const constants: Partial<Record<QpArgumentName, Float32Array>> = {};

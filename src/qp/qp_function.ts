@@ -4,6 +4,7 @@ import { solveQpBatch } from '../../solvers/qp/index.js';
 import type { QpArgument, QpBatch, QpGradients, QpResult } from '../../solvers/qp/qp_types.js';
 import { STATUS_MESSAGES } from '../../solvers/status.js';
 import { qpBackwardFailures } from './qp_backward_check.js';
+import { assertQpConvex } from './qp_psd_check.js';
 import {
   resolveQpLayerOptions,
   type QpBackwardElementReport,
@@ -191,6 +192,7 @@ export function qp(
       data[name] = { data: toFloat64(inputs[i]!, name), batched: layout.isBatched[name] };
     });
     const batch: QpBatch = { batch: layout.batch, n: layout.n, nIneq: layout.nIneq, nEq: layout.nEq, ...data };
+    assertQpConvex(data.Q.data, layout.n, data.Q.batched, layout.batch);
     const result = solveQpBatch(batch, { tol: opts.tol, maxIters: opts.maxIters });
     const { failed, rejected, elements } = classifyExamples(result, layout.n, opts);
     opts.onSolve?.({ batch: result.batch, status: result.status, iterations: result.iterations, kktResidual: result.kktResidual, failed, elements });

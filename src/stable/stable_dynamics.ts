@@ -101,7 +101,11 @@ export class StableDynamics extends tf.layers.Layer {
       throw new ValueError(`StableDynamics lyapunov must be a LyapunovFunction layer`);
     }
     this.lyapunov = args.lyapunov ?? new LyapunovFunction({ seed: subSeed(args.seed, 1), ...args.lyapunovArgs });
-    this.nominalLayer = args.nominal;
+    // null counts as "not given" (a config may hold it); anything else that is not a layer would fail at call time with a TypeError.
+    if (args.nominal !== undefined && args.nominal !== null && !(args.nominal instanceof tf.layers.Layer)) {
+      throw new ValueError(`StableDynamics nominal must be a tfjs layer or model mapping [batch, n] to [batch, n], got ${typeof args.nominal}`);
+    }
+    this.nominalLayer = args.nominal ?? undefined;
     this.nominalSpec = (args as { nominalSpec?: unknown }).nominalSpec;
   }
 

@@ -9,6 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { CANONICALIZERS, Problem, Value, initSolvers, log, maximize, minimize, sqrt, sum, variable } from '../../dsl/index.js';
 import { type DslFuzzSummary, runDslFuzz } from '../../fuzz/dsl_fuzz.js';
 import { probeOptimality, worstViolation } from '../../fuzz/dsl_evidence.js';
+import { runDslFuzzIsolated } from '../../fuzz/dsl_isolated.js';
+import { runQpFuzz } from '../../fuzz/qp_fuzz.js';
+import { TimedQpSolver, withTimeouts } from '../../fuzz/qp_timed.js';
 
 const AFFINE_OPS = ['add', 'sub', 'negate', 'mul', 'div', 'matmul', 'index', 'slice', 'sum', 'reshape', 'vec', 'T', 'hstack', 'vstack', 'trace', 'diag', 'cumsum', 'diff'];
 
@@ -53,6 +56,36 @@ describe('DSL fuzzer (short campaign)', () => {
       expectClean(await runDslFuzz({ cases: 0, seed, only, gradientFraction: 1 }));
     }
   });
+});
+
+describe('the per-case time limit (worker threads)', () => {
+  it('a hung DSL case is interrupted, counted as a timeout with its index, and the campaign resumes after it', async () => {
+    // Case 1 spins forever (test hook); the others must come back exactly as in-process. Two workers:
+    // chunks [0, 1] and [2], so the resume after the hung case and the merge of chunks are both exercised.
+    const s = await runDslFuzzIsolated({ cases: 3, seed: 14, stallCases: [1], caseTimeoutMs: 1500, jobs: 2 });
+    expect(s.cases).toBe(3);
+    expect(s.timeouts).toBe(1);
+    expect(s.failures.map((f) => [f.index, f.category])).toEqual([[1, 'timeout']]);
+    expect(s.failures[0]!.problem).toContain('planted');
+    const direct = await runDslFuzz({ cases: 0, seed: 14, only: [0, 2] });
+    expect(s.accepted).toBe(2);
+    for (const k of ['solves', 'optimal', 'certificatesCorrect', 'dpp', 'gradientChecks'] as const) expect(s[k], k).toBe(direct[k]);
+  }, 60_000);
+
+  it('a hung QP solve is interrupted and counted as a timeout, the next cases still solved', async () => {
+    const solver = new TimedQpSolver(1500, 120_000, [1]);
+    const s = withTimeouts(await runQpFuzz({ cases: 3, seed: 1, solve: solver.solve }), solver);
+    await solver.close();
+    const direct = await runQpFuzz({ cases: 3, seed: 1 });
+    expect(s.timeouts).toBe(1);
+    expect(s.timedOutCases).toEqual([1]);
+    expect(s.untypedExceptions).toBe(0);
+    expect(s.failures.map((f) => [f.index, f.status])).toEqual([[1, 'exception']]);
+    // The two other cases agree with the in-process solver (case 1's examples are lost, nothing else).
+    const right = (q: typeof direct) => q.solvable.right + q.infeasible.right + q.unbounded.right;
+    expect(right(direct) - right(s)).toBe(s.examples - (s.solvable.right + s.infeasible.right + s.unbounded.right));
+    expect(right(s)).toBeGreaterThan(0);
+  }, 60_000);
 });
 
 describe('the fuzzer evidence can fail', () => {

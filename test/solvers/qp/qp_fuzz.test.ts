@@ -24,6 +24,10 @@ describe('planted-solution QP fuzzer (issue 14 harness)', () => {
     [3704659280, 'infeasible_farkas: a constant row 0 <= -0.35 ended at max_iters'],
     [1711915757, 'infeasible_farkas: reported unbounded'],
     [720606059, 'infeasible_contradictory: ended at max_iters'],
+    [1689165801, 'scaled: |p| ~ 6e-11, "optimal_inaccurate" with the objective off by 0.11 (absolute floor in the original-data check, cost factor capped at 1e4)'],
+    [2258103890, 'scaled: tiny cost, "optimal_inaccurate" with the objective off by 0.18'],
+    [3100861653, 'infeasible_farkas: a row zero in one example only (batched G), 0 <= -0.14, stalled at max_iters after 13 iterations'],
+    [715202428, 'infeasible_farkas: the same, after 10 iterations'],
   ];
   for (const [seed, what] of regressions) {
     it(`regression seed ${seed} (${what})`, () => {

@@ -87,7 +87,7 @@ describe('a saved config cannot ask for unbounded resources or carry unknown key
   it('the same bounds hold in the constructors', () => {
     expect(() => deqLayer({ units: 2, forward: { maxIters: 1e9 } })).toThrow(ValueError);
     expect(() => monDeqLayer({ units: 2, backward: { maxIters: 20_000 } })).toThrow(ValueError);
-    expect(() => optNetLayer({ nVariables: 2, maxIters: 5000 })).toThrow(ValueError);
+    expect(() => optNetLayer({ nVariables: 2, maxIters: 20_000 })).toThrow(ValueError);
     expect(() => convexProgramLayer({ problem: 'limitsBox', inputParameters: ['a'], outputVariables: ['x'], solverOptions: { scs: { maxIters: 1e9 } } })).toThrow(ValueError);
     expect(() => convexProgramLayer({ problem: 'limitsBox', inputParameters: ['a'], outputVariables: ['x'], solverOptions: { scs: { epsAbsolute: 1 } as never } })).toThrow(/epsAbsolute/);
     expect(() => deqLayer({ units: 2, forward: { memory: 1e6 } })).toThrow(ValueError);
