@@ -1,8 +1,7 @@
-import { matTVec, matVec } from '../linalg/dense_kernels.js';
 import { STATUS_MESSAGES, type SolverStatus } from '../status.js';
 import { GramWorkspace, InequalityOperator } from './inequality_operator.js';
 import { solveQpExample } from './interior_point.js';
-import type { QpExampleData } from './qp_example.js';
+import { kktResidual, type QpExampleData } from './qp_example.js';
 import type { ResolvedQpOptions } from './qp_options.js';
 import type { QpBatch } from './qp_types.js';
 import { ReducedKkt } from './reduced_kkt.js';
@@ -176,36 +175,6 @@ export class ExampleSolver {
     c.iterations[e] = out.iterations;
     c.residual[e] = kktResidual(ex, it.z, it.lam, it.nu);
   }
-}
-
-/**
- * Max-norm KKT residual of (z, lam, nu) for one example: stationarity
- * Qz + p + G'lam + A'nu, primal feasibility (Gz - h)_+ and Az - b, and
- * complementarity lam .* (h - Gz).
- */
-function kktResidual(ex: QpExampleData, z: Float64Array, lam: Float64Array, nu: Float64Array): number {
-  const { n, m, neq } = ex;
-  const r = new Float64Array(n);
-  matVec(ex.q, ex.qOff, n, n, z, r);
-  for (let i = 0; i < n; i++) r[i] += ex.p[ex.pOff + i]!;
-  let res = 0;
-  if (m > 0) {
-    ex.g.applyTranspose(lam, r, true);
-    const gz = new Float64Array(m);
-    ex.g.apply(z, gz);
-    for (let k = 0; k < m; k++) {
-      const slack = ex.h[ex.hOff + k]! - gz[k]!;
-      res = Math.max(res, -slack, Math.abs(lam[k]! * slack), -lam[k]!);
-    }
-  }
-  if (neq > 0) {
-    matTVec(ex.a, ex.aOff, neq, n, nu, r, true);
-    const az = new Float64Array(neq);
-    matVec(ex.a, ex.aOff, neq, n, z, az);
-    for (let j = 0; j < neq; j++) res = Math.max(res, Math.abs(az[j]! - ex.b[ex.bOff + j]!));
-  }
-  for (let i = 0; i < n; i++) res = Math.max(res, Math.abs(r[i]!));
-  return Number.isNaN(res) ? Infinity : res;
 }
 
 /** Solves every not-yet-claimed example of `ctx` on the calling thread (single-threaded path). */

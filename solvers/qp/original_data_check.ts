@@ -2,7 +2,7 @@ import { matTVec, matVec, maxAbs } from '../linalg/dense_kernels.js';
 import type { SolverStatus } from '../status.js';
 import { certificateNorms, isInfeasibilityCertificate, isUnboundedDirection } from './certificates.js';
 import { InequalityOperator } from './inequality_operator.js';
-import type { QpExampleData } from './qp_example.js';
+import { kktResidual, type QpExampleData } from './qp_example.js';
 import type { ResolvedQpOptions } from './qp_options.js';
 import type { QpBatch, QpResult } from './qp_types.js';
 
@@ -20,34 +20,6 @@ function exampleOf(qp: QpBatch, e: number): QpExampleData {
     a: qp.A.data, aOff: qp.A.batched ? e * neq * n : 0,
     b: qp.b.data, bOff: qp.b.batched ? e * neq : 0,
   };
-}
-
-/** Max-norm KKT residual on the given data: stationarity, (Gz - h)_+, |Az - b|, |lam (h - Gz)|, (-lam)_+. */
-function kktResidualOf(ex: QpExampleData, z: Float64Array, lam: Float64Array, nu: Float64Array): number {
-  const { n, m, neq } = ex;
-  const r = new Float64Array(n);
-  matVec(ex.q, 0, n, n, z, r);
-  for (let i = 0; i < n; i++) r[i] += ex.p[ex.pOff + i]!;
-  let res = 0;
-  if (m > 0) {
-    ex.g.applyTranspose(lam, r, true);
-    const gz = new Float64Array(m);
-    ex.g.apply(z, gz);
-    for (let k = 0; k < m; k++) {
-      const s = ex.h[ex.hOff + k]! - gz[k]!;
-      res = Math.max(res, -s, Math.abs(lam[k]! * s), -lam[k]!);
-    }
-  }
-  const eqViol = new Float64Array(neq);
-  const eqMag = new Float64Array(neq);
-  if (neq > 0) {
-    matTVec(ex.a, ex.aOff, neq, n, nu, r, true);
-    const az = new Float64Array(neq);
-    matVec(ex.a, ex.aOff, neq, n, z, az);
-    for (let j = 0; j < neq; j++) res = Math.max(res, Math.abs(az[j]! - ex.b[ex.bOff + j]!));
-  }
-  for (let i = 0; i < n; i++) res = Math.max(res, Math.abs(r[i]!));
-  return Number.isNaN(res) ? Infinity : res;
 }
 
 /**
@@ -163,13 +135,13 @@ export function checkOnOriginalData(qp: QpBatch, result: QpResult, o: ResolvedQp
   const { batch, n, nIneq: m, nEq: neq } = qp;
   const status: SolverStatus[] = result.status.slice();
   const messages = result.messages.slice();
-  const kktResidual = new Float64Array(batch);
+  const residuals = new Float64Array(batch);
   for (let e = 0; e < batch; e++) {
     const ex = exampleOf(qp, e);
     const z = result.z.subarray(e * n, (e + 1) * n);
     const lam = result.lam.subarray(e * m, (e + 1) * m);
     const nu = result.nu.subarray(e * neq, (e + 1) * neq);
-    kktResidual[e] = kktResidualOf(ex, z, lam, nu);
+    residuals[e] = kktResidual(ex, z, lam, nu);
     const s = status[e]!;
     if (s === 'optimal' || s === 'optimal_inaccurate') {
       // The stopping test ran on (possibly scaled) data with normwise measures: confirm on the
@@ -201,5 +173,5 @@ export function checkOnOriginalData(qp: QpBatch, result: QpResult, o: ResolvedQp
       messages[e] = `the ${kind} certificate found on the scaled problem does not hold on the original data; no status could be proved`;
     }
   }
-  return { ...result, status, messages, kktResidual };
+  return { ...result, status, messages, kktResidual: residuals };
 }
