@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { OptlayersError, ValueError } from '../solvers/errors.js';
+import { runsInNode, WasmAssetError } from '../solvers/scs/scs_locate_fetch.js';
+import { explainTfjsWasmFailure, tfjsWasmLocation } from './wasm_paths.js';
 
 /** Backends optlayers can load by itself (importing their package), in order of preference. */
 export type KnownBackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
@@ -11,6 +13,7 @@ export type KnownBackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
  */
 export type BackendName = KnownBackendName | (string & {});
 
+/** Which tfjs backend `init()` / `selectBackend()` activated, and why. */
 export interface BackendChoice {
   /** The tfjs backend name now active (`tensorflow`, `wasm`, `cpu`, `webgl`, ...). */
   readonly backend: string;
@@ -36,18 +39,50 @@ export const BACKEND_ENV_VAR = 'OPTLAYERS_BACKEND';
 
 const ORDER: readonly KnownBackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 
+/**
+ * The automatic order in a browser (or web worker): webgl when the GPU allows
+ * (registered by @tensorflow/tfjs), else wasm, else cpu. The Node packages
+ * are not tried there: they cannot load and would only cost failed fetches.
+ */
+const BROWSER_ORDER: readonly string[] = ['webgl', 'wasm', 'cpu'];
+
+/**
+ * The Node backends' packages, imported through a variable: bundlers leave a
+ * non-literal `import()` alone instead of failing on a peer the app does not have.
+ */
+const NODE_PACKAGES: Readonly<Record<'tensorflow-gpu' | 'tensorflow', string>> = {
+  'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
+  tensorflow: '@tensorflow/tfjs-node',
+};
+
+/** tfjs keeps each initialized backend instance in `engine().registry`. */
+function isInitialized(name: string): boolean {
+  return (tf.engine() as unknown as { registry: Record<string, unknown> }).registry[name] != null;
+}
+
+/**
+ * Points tfjs-backend-wasm at its binaries (the `wasmPaths.tfjs` setting, or
+ * in a browser the bundler-emitted files) before it first initializes; its
+ * own default, the folder of the running script, is wrong inside a bundle.
+ */
+async function configureTfjsWasm(setWasmPaths: (location: string | Record<string, string>) => void): Promise<void> {
+  if (isInitialized('wasm')) return;
+  const location = await tfjsWasmLocation();
+  if (location !== undefined) setWasmPaths(location as string | Record<string, string>);
+}
+
 /** Imports the package that registers a known backend; the optional ones are peers the user may not have. */
 async function loadKnown(name: KnownBackendName): Promise<string> {
   switch (name) {
     case 'tensorflow-gpu':
-      await import(/* @vite-ignore */ '@tensorflow/tfjs-node-gpu' as string);
-      return '@tensorflow/tfjs-node-gpu';
     case 'tensorflow':
-      await import(/* @vite-ignore */ '@tensorflow/tfjs-node' as string);
-      return '@tensorflow/tfjs-node';
-    case 'wasm':
-      await import('@tensorflow/tfjs-backend-wasm');
+      await import(/* @vite-ignore */ NODE_PACKAGES[name]);
+      return NODE_PACKAGES[name];
+    case 'wasm': {
+      const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      await configureTfjsWasm(wasm.setWasmPaths);
       return '@tensorflow/tfjs-backend-wasm';
+    }
     case 'cpu':
       return '@tensorflow/tfjs';
   }
@@ -58,13 +93,33 @@ function tfjsName(name: BackendName): string {
   return name === 'tensorflow-gpu' ? 'tensorflow' : name;
 }
 
-async function tryActivate(name: KnownBackendName): Promise<Omit<BackendChoice, 'reason' | 'kept'> | undefined> {
+function isKnown(name: string): name is KnownBackendName {
+  return (ORDER as readonly string[]).includes(name);
+}
+
+/**
+ * Loads (known names) and activates a backend; `undefined` when it is not
+ * available here. A wasm backend whose binary cannot be fetched is not "not
+ * available" but a broken deployment: that throws `WasmAssetError` naming the URL.
+ */
+async function tryActivate(name: string): Promise<Omit<BackendChoice, 'reason' | 'kept'> | undefined> {
+  let source = 'registered';
   try {
-    const source = await loadKnown(name);
-    return (await tf.setBackend(tfjsName(name))) ? { backend: tfjsName(name), source } : undefined;
-  } catch {
+    if (isKnown(name)) source = await loadKnown(name);
+    else if (tf.findBackendFactory(name) == null) return undefined;
+  } catch (err) {
+    if (err instanceof WasmAssetError) throw err;
     return undefined;
   }
+  let ok = false;
+  try {
+    ok = await tf.setBackend(tfjsName(name));
+  } catch {
+    ok = false;
+  }
+  if (ok) return { backend: tfjsName(name), source };
+  if (name === 'wasm') await explainTfjsWasmFailure();
+  return undefined;
 }
 
 /** Names of the backends registered with the tfjs engine. */
@@ -78,8 +133,8 @@ export function registeredBackends(): string[] {
  * what to install or import otherwise.
  */
 async function activateForced(name: string, origin: string): Promise<Omit<BackendChoice, 'reason' | 'kept'>> {
-  if ((ORDER as readonly string[]).includes(name)) {
-    const got = await tryActivate(name as KnownBackendName);
+  if (isKnown(name)) {
+    const got = await tryActivate(name);
     if (got) return got;
     throw new ValueError(
       `backend '${name}' (from ${origin}) could not be activated: install its package (${name === 'cpu' ? '@tensorflow/tfjs' : `@tensorflow/tfjs-${name === 'wasm' ? 'backend-wasm' : name === 'tensorflow' ? 'node' : 'node-gpu'}`}) next to optlayers`,
@@ -142,7 +197,10 @@ let current: BackendChoice | undefined;
  * 2. A backend already active (the user called `tf.setBackend`, or tfjs
  *    started one): kept, and `kept: true` says so.
  * 3. Otherwise the first available of `@tensorflow/tfjs-node-gpu`,
- *    `@tensorflow/tfjs-node`, the wasm backend, cpu.
+ *    `@tensorflow/tfjs-node`, the wasm backend, cpu (in Node); of webgl,
+ *    wasm, cpu (in a browser). The wasm backend's binaries come from
+ *    `wasmPaths.tfjs` or, in a browser bundle, the bundler's emitted files;
+ *    one that cannot be fetched throws `WasmAssetError` naming its URL.
  * Then checks that a single copy of tfjs is loaded (`TfjsDuplicateError`).
  */
 export async function selectBackend(prefer?: BackendName): Promise<BackendChoice> {
@@ -168,10 +226,11 @@ export async function selectBackend(prefer?: BackendName): Promise<BackendChoice
       };
     } else {
       let found: BackendChoice | undefined;
-      for (const name of ORDER) {
+      const order = runsInNode() ? ORDER : BROWSER_ORDER;
+      for (const name of order) {
         const got = await tryActivate(name);
         if (got) {
-          found = { ...got, reason: `first available of ${ORDER.join(' > ')}`, kept: false };
+          found = { ...got, reason: `first available of ${order.join(' > ')}`, kept: false };
           break;
         }
       }

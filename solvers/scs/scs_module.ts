@@ -1,10 +1,14 @@
 import createScs from 'scs-solver';
 import { OptlayersError } from '../errors.js';
+import { scsFactoryOptions, type ScsFactoryOptions } from './scs_locate.js';
 
 /** The subset of the scs-solver emscripten module we use. */
 export interface ScsModule {
+  /** Creates a settings object (embind; `delete()` it after use). */
   ScsSettings: new () => ScsSettingsHandle;
+  /** Fills `settings` with SCS's defaults (scs.h `scs_set_default_settings`). */
   setDefaultSettings(settings: ScsSettingsHandle): void;
+  /** One SCS solve of (data, cone) with the given settings and optional warm start. */
   solve(data: unknown, cone: unknown, settings: ScsSettingsHandle, warm?: unknown): RawScsSolution;
 }
 
@@ -22,6 +26,7 @@ export interface ScsSettingsHandle {
   timeLimitSecs: number;
   verbose: number;
   warmStart: boolean;
+  /** Frees the embind object. */
   delete(): void;
 }
 
@@ -59,8 +64,10 @@ let loading: Promise<ScsModule> | undefined;
 let everLoaded = false;
 let trapCount = 0;
 
-function instantiate(): Promise<ScsModule> {
-  return (createScs as unknown as () => Promise<ScsModule>)();
+/** One emscripten instantiation, with the binary located as `scs_locate.ts` decides (browser bundles, `wasmPaths.scs`). */
+async function instantiate(): Promise<ScsModule> {
+  const options = await scsFactoryOptions();
+  return (createScs as unknown as (options: ScsFactoryOptions) => Promise<ScsModule>)(options);
 }
 
 function ensureSpare(): void {
