@@ -26,6 +26,7 @@ import {
   solveTight,
 } from '../test/solvers/cone_derivative/finite_differences.js';
 import { knownProgram, SeededRandom } from '../test/solvers/cone_derivative/random_programs.js';
+import { positionalArgs } from './common/flags.js';
 
 function timeIt<T>(f: () => T, minMs = 200): { value: T; ms: number } {
   let value = f();
@@ -41,7 +42,8 @@ function timeIt<T>(f: () => T, minMs = 200): { value: T; ms: number } {
 
 export async function main(args: string[]): Promise<void> {
   await loadScs();
-  const sizes = args.length > 0 ? args.map(Number) : [20, 50, 100];
+  const given = positionalArgs(args);
+  const sizes = given.length > 0 ? given.map(Number) : [20, 50, 100];
   for (const n of sizes) {
     // SOC blocks of size 5 (both on the boundary / s interior / y interior in turn) plus an orthant
     // sized so that exactly n constraint dimensions are active.

@@ -1,37 +1,31 @@
 /**
- * `npm run bench -- deq`: forward solvers and backward modes of the DEQ layer
- * on one cell, f(z, x) = tanh(z W + x U + b), batch 64, hidden 128, input 128.
+ * `npm run bench -- deq [--repeats N] [--contraction c]`: forward solvers and
+ * backward modes of the DEQ layer on one cell, f(z, x) = tanh(z W + x U + b),
+ * batch 64, hidden 128, input 128 (`deqCell`, reproduced exactly by
+ * bench/peers/deq_torchdeq.py).
  * The cell is constructed (not trained): W symmetric with ||W||_2 = 0.95, a small input
  * injection (U entries ~ N(0, 0.04/128)) so tanh stays near its linear range:
  * the contraction factor is at most 0.95 and close to it at the fixed point,
  * a slow-but-convergent regime typical of DEQ cells. Prints one JSON object per case:
  *  - forward: iterations and time to reach relative residual 1e-4 per solver;
- *  - backward: time of the backward pass alone (median of repeats) for
- *    implicit (same Anderson solver, relTol 1e-4), phantom (k = 5, tau = 0.5) and JFB.
- * Flags: --repeats N (default 5), --contraction c (default 0.95).
+ *  - backward: forward and backward time of one training step for implicit
+ *    (same Anderson solver, relTol 1e-4), phantom (k = 5, tau = 0.5) and JFB.
+ * Each time is over `--repeats` (default 5) runs after a warm-up: median,
+ * quartiles, min and max (`timings`, milliseconds).
  */
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../src/backend.js';
 import { deq, solveFixedPoint, type DeqBackwardMode, type FixedPointSolverName } from '../src/deq/index.js';
+import { benchRandom } from './common/bench_random.js';
+import { positiveIntFlag, positiveNumberFlag } from './common/flags.js';
+import { machineInfo } from './common/machine.js';
+import { summarize } from './common/stats.js';
 
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seed of the cell's data (the peer uses the same). */
+export const DEQ_SEED = 42;
 
-function gaussian(n: number, rand: () => number, scale = 1): Float32Array {
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = scale * Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
-  return out;
-}
-
-/** Rescales a row-major square matrix to spectral norm `target` (power iteration, float64). */
-function withSpectralNorm(w: Float32Array, n: number, target: number): Float32Array {
+/** Rescales a row-major square matrix to spectral norm `target` (300 power iterations, float64). */
+function withSpectralNorm(w: Float64Array, n: number, target: number): Float64Array {
   let v = new Float64Array(n).fill(1 / Math.sqrt(n));
   let sigma = 1;
   for (let it = 0; it < 300; it++) {
@@ -46,35 +40,41 @@ function withSpectralNorm(w: Float32Array, n: number, target: number): Float32Ar
   return w.map((e) => (e * target) / sigma);
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
+/**
+ * The benchmark cell's data in this draw order from `benchRandom(DEQ_SEED)`:
+ * G (hidden^2 normals; W = (G + G') rescaled to ||W||_2 = contraction),
+ * U (input x hidden normals x 0.2/sqrt(input)), b (hidden normals x 0.1),
+ * x (batch x input normals), c (batch x hidden normals, the loss weights).
+ */
+export function deqCell(batch: number, hidden: number, inputDim: number, contraction: number) {
+  const rng = benchRandom(DEQ_SEED);
+  const normals = (n: number, scale = 1) => Float64Array.from({ length: n }, () => scale * rng.normal());
+  const g = normals(hidden * hidden);
+  const sym = new Float64Array(hidden * hidden);
+  for (let i = 0; i < hidden; i++) for (let j = 0; j < hidden; j++) sym[i * hidden + j] = g[i * hidden + j]! + g[j * hidden + i]!;
+  const W = withSpectralNorm(sym, hidden, contraction);
+  const U = normals(inputDim * hidden, 0.2 / Math.sqrt(inputDim));
+  const b = normals(hidden, 0.1);
+  const x = normals(batch * inputDim);
+  const c = normals(batch * hidden);
+  return { W, U, b, x, c };
 }
 
 export async function main(args: string[]): Promise<void> {
-  const flag = (name: string, dflt: number) => {
-    const i = args.indexOf(`--${name}`);
-    return i >= 0 ? Number(args[i + 1]) : dflt;
-  };
-  const repeats = flag('repeats', 5);
-  const contraction = flag('contraction', 0.95);
+  const repeats = positiveIntFlag(args, 'repeats', 5);
+  const contraction = positiveNumberFlag(args, 'contraction', 0.95);
   const backend = await selectBackend();
   const batch = 64;
   const hidden = 128;
   const inputDim = 128;
-  const rand = seeded(42);
-  // Symmetric W (spectral radius = spectral norm): its top eigenvalue sets the
-  // plain iteration's linear rate to about `contraction`.
-  const g = gaussian(hidden * hidden, rand);
-  const sym = new Float32Array(hidden * hidden);
-  for (let i = 0; i < hidden; i++) for (let j = 0; j < hidden; j++) sym[i * hidden + j] = g[i * hidden + j]! + g[j * hidden + i]!;
-  const W = tf.variable(tf.tensor2d(withSpectralNorm(sym, hidden, contraction), [hidden, hidden]));
-  const U = tf.variable(tf.tensor2d(gaussian(inputDim * hidden, rand, 0.2 / Math.sqrt(inputDim)), [inputDim, hidden]));
-  const b = tf.variable(tf.tensor1d(gaussian(hidden, rand, 0.1)));
-  const x = tf.tensor2d(gaussian(batch * inputDim, rand), [batch, inputDim]);
-  const c = tf.tensor2d(gaussian(batch * hidden, rand), [batch, hidden]);
+  const data = deqCell(batch, hidden, inputDim, contraction);
+  const W = tf.variable(tf.tensor2d(Float32Array.from(data.W), [hidden, hidden]));
+  const U = tf.variable(tf.tensor2d(Float32Array.from(data.U), [inputDim, hidden]));
+  const b = tf.variable(tf.tensor1d(Float32Array.from(data.b)));
+  const x = tf.tensor2d(Float32Array.from(data.x), [batch, inputDim]);
+  const c = tf.tensor2d(Float32Array.from(data.c), [batch, hidden]);
   const cell = (z: tf.Tensor2D, xx: tf.Tensor2D) => tf.tanh(tf.add(tf.add(tf.matMul(z, W), tf.matMul(xx, U)), b)) as tf.Tensor2D;
-  const common = { backend: backend.backend, batch, hidden, contraction, cell: 'constructed: tanh(zW + xU + b), W symmetric, ||W||_2 = contraction' };
+  const common = { impl: `optlayers/${backend.backend}`, backend: backend.backend, batch, hidden, contraction, repeats, cell: 'constructed: tanh(zW + xU + b), W symmetric, ||W||_2 = contraction' };
 
   const solvers: FixedPointSolverName[] = ['fixed_point', 'anderson', 'broyden'];
   const z0 = tf.zeros([batch, hidden]) as tf.Tensor2D;
@@ -93,7 +93,7 @@ export async function main(args: string[]): Promise<void> {
       worst = Math.max(...res.stats.relativeResidual);
       res.z.dispose();
     }
-    console.log(JSON.stringify({ bench: 'deq', case: 'forward', solver, ...common, relTol: 1e-4, iterations, converged, maxRelativeResidual: worst, msMedian: Number(median(times).toFixed(2)) }));
+    console.log(JSON.stringify({ bench: 'deq', case: `deq_forward_${solver}`, kind: 'forward', solver, ...common, relTol: 1e-4, iterations, converged, maxRelativeResidual: worst, timings: { fwd_ms: summarize(times) }, machine: machineInfo() }));
   }
 
   const variables = [W, U, b];
@@ -129,13 +129,14 @@ export async function main(args: string[]): Promise<void> {
     console.log(
       JSON.stringify({
         bench: 'deq',
-        case: 'backward',
+        case: `deq_backward_${mode}`,
+        kind: 'backward',
         mode,
         ...common,
         forwardSolver: 'anderson',
         backwardIterations: mode === 'implicit' ? backwardIterations : null,
-        forwardMsMedian: Number(median(forward).toFixed(2)),
-        backwardMsMedian: Number(median(backward).toFixed(2)),
+        timings: { fwd_ms: summarize(forward), bwd_ms: summarize(backward), total_ms: summarize(forward.map((f, i) => f + backward[i]!)) },
+        machine: machineInfo(),
       }),
     );
   }

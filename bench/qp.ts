@@ -1,71 +1,30 @@
 /**
- * Batched QP benchmark (`npm run bench -- qp`): forward and backward time and
- * max KKT residual of `solveQpBatch` on random feasible QPs with every
- * argument batched: Q = LL' + 1e-3 I, z0 ~ N(0, I), s0 ~ U(0, 1),
- * h = G z0 + s0, b = A z0. One JSON line per (batch, n, nineq, neq).
- * Options: `--tol X` (default 1e-12, so the absolute KKT residual of these unnormalized
- * problems, whose Q has norm ~n, is <= 1e-8); `--threads K` (default 0 =
- * automatic: worker threads for the larger cases, see `QpOptions.threads`).
- * Besides wall time, each line reports the process CPU time of forward and
- * backward (all threads) and the 1-minute load average, since the machine is shared.
+ * Batched QP benchmark (`npm run bench -- qp [--repeats N] [--tol X] [--threads K]`):
+ * time and KKT residual of `solveQpBatch` on random feasible QPs with every
+ * argument batched (`randomQpCase`: Q = LL' + 1e-3 I, h = G z0 + s0,
+ * b = A z0), one JSON line per (batch, n, nineq, neq). Each of `--repeats`
+ * (default 5) rounds, after an untimed warm-up, times
+ *  - inference: the forward solve alone (`fwd_inference_s`; the backward
+ *    factorization is deferred to the first backward call, so inference never
+ *    pays for it), then
+ *  - training: a fresh forward solve (`fwd_s`) followed by the backward pass
+ *    of l = sum(z) (`bwd_s`, which includes that deferred factorization),
+ *    and their sum `fwd_bwd_s`;
+ * each reported as median, quartiles, min and max. `--tol` (default 1e-12,
+ * so the absolute KKT residual of these unnormalized problems, whose Q has
+ * norm ~n, is <= 1e-8); `--threads` (default 0 = automatic: worker threads
+ * for the larger cases, see `QpOptions.threads`). CPU seconds (all threads)
+ * are reported too, since the machine may be shared.
  */
-import { loadavg } from 'node:os';
-import { solveQpBatch, type QpBatch } from '../solvers/qp/index.js';
+import { solveQpBatch } from '../solvers/qp/index.js';
 import { startQpWorkers } from '../solvers/qp/qp_worker_pool.js';
+import { flagValue, positiveIntFlag, positiveNumberFlag } from './common/flags.js';
+import { cpuSecondsSince, machineInfo } from './common/machine.js';
+import { randomQpCase } from './common/qp_cases.js';
+import { summarize } from './common/stats.js';
 
-function sampler(seed: number): () => number {
-  let s = seed >>> 0;
-  const uniform = () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return (s + 0.5) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
-}
-
-function randomBatch(batch: number, n: number, m: number, neq: number, seed: number): QpBatch {
-  const randn = sampler(seed);
-  const Q = new Float64Array(batch * n * n);
-  const p = new Float64Array(batch * n);
-  const G = new Float64Array(batch * m * n);
-  const h = new Float64Array(batch * m);
-  const A = new Float64Array(batch * neq * n);
-  const b = new Float64Array(batch * neq);
-  const L = new Float64Array(n * n);
-  for (let e = 0; e < batch; e++) {
-    for (let i = 0; i < n * n; i++) L[i] = randn();
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j <= i; j++) {
-        let t = 0;
-        for (let k = 0; k < n; k++) t += L[i * n + k]! * L[j * n + k]!;
-        Q[e * n * n + i * n + j] = Q[e * n * n + j * n + i] = t + (i === j ? 1e-3 : 0);
-      }
-    }
-    const z0 = Array.from({ length: n }, randn);
-    for (let i = 0; i < n; i++) p[e * n + i] = randn();
-    for (let k = 0; k < m; k++) {
-      let t = 0;
-      for (let j = 0; j < n; j++) {
-        const g = randn();
-        G[(e * m + k) * n + j] = g;
-        t += g * z0[j]!;
-      }
-      h[e * m + k] = t + 0.5 * (1 + Math.tanh(randn()));
-    }
-    for (let k = 0; k < neq; k++) {
-      let t = 0;
-      for (let j = 0; j < n; j++) {
-        const a = randn();
-        A[(e * neq + k) * n + j] = a;
-        t += a * z0[j]!;
-      }
-      b[e * neq + k] = t;
-    }
-  }
-  const arg = (data: Float64Array) => ({ data, batched: true });
-  return { batch, n, nIneq: m, nEq: neq, Q: arg(Q), p: arg(p), G: arg(G), h: arg(h), A: arg(A), b: arg(b) };
-}
-
-const CASES: ReadonlyArray<readonly [number, number, number, number]> = [
+/** (batch, n, nineq, neq). */
+export const QP_CASES: ReadonlyArray<readonly [number, number, number, number]> = [
   [1, 10, 10, 0],
   [64, 10, 10, 0],
   [128, 50, 50, 0],
@@ -73,42 +32,71 @@ const CASES: ReadonlyArray<readonly [number, number, number, number]> = [
   [32, 100, 100, 10],
 ];
 
+/** The case key shared with bench/peers/qp_qpth.py. */
+export function qpCaseKey([batch, n, m, neq]: readonly [number, number, number, number]): string {
+  return `qp_b${batch}_n${n}_m${m}_eq${neq}`;
+}
+
+/** Seed of case k's data (the peers use the same). */
+export const qpSeed = (k: number) => 2000 + k;
+
 export async function main(args: string[]): Promise<void> {
-  const tolIdx = args.indexOf('--tol');
-  const tol = tolIdx >= 0 ? Number(args[tolIdx + 1]) : 1e-12;
-  const thrIdx = args.indexOf('--threads');
-  const threads = thrIdx >= 0 ? Number(args[thrIdx + 1]) : 0;
-  // Load the worker threads and warm up the JIT (forward and backward) so no row times start-up.
+  const tol = positiveNumberFlag(args, 'tol', 1e-12);
+  const threadsRaw = flagValue(args, 'threads');
+  const threads = threadsRaw === undefined ? 0 : Number(threadsRaw);
+  if (!Number.isInteger(threads) || threads < 0) throw new RangeError(`--threads must be a non-negative integer, got '${threadsRaw}'`);
+  const repeats = positiveIntFlag(args, 'repeats', 5);
+  // Load the worker threads and warm up the JIT (forward and backward) so no timing includes start-up.
   if (threads !== 1) await startQpWorkers();
-  for (let r = 0; r < 3; r++) {
-    solveQpBatch(randomBatch(16, 30, 30, 2, 99 + r), { tol, threads }).backward(new Float64Array(16 * 30).fill(1));
-  }
-  for (const [batch, n, nineq, neq] of CASES) {
-    const qp = randomBatch(batch, n, nineq, neq, 1000 + n + batch);
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    const res = solveQpBatch(qp, { tol, threads });
-    const t1 = performance.now();
-    const c1 = process.cpuUsage();
+  for (let r = 0; r < 3; r++) solveQpBatch(randomQpCase(16, 30, 30, 2, 99 + r), { tol, threads }).backward(new Float64Array(16 * 30).fill(1));
+  for (const [k, spec] of QP_CASES.entries()) {
+    const [batch, n, nineq, neq] = spec;
+    const qp = randomQpCase(batch, n, nineq, neq, qpSeed(k));
     const dl = new Float64Array(batch * n).fill(1);
-    res.backward(dl);
-    const t2 = performance.now();
-    const c2 = process.cpuUsage();
-    const cpu = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage) => +((b.user + b.system - a.user - a.system) / 1e6).toFixed(4);
-    const solved = res.status.filter((s) => s === 'optimal').length;
-    let iters = 0;
-    for (const it of res.iterations) iters = Math.max(iters, it);
+    const inference: number[] = [];
+    const fwd: number[] = [];
+    const bwd: number[] = [];
+    const inferenceCpu: number[] = [];
+    const fwdBwdCpu: number[] = [];
+    let last = solveQpBatch(qp, { tol, threads });
+    last.backward(dl); // warm-up of this size
+    for (let r = 0; r < repeats; r++) {
+      let c0 = process.cpuUsage();
+      let t0 = performance.now();
+      solveQpBatch(qp, { tol, threads });
+      inference.push((performance.now() - t0) / 1000);
+      inferenceCpu.push(cpuSecondsSince(c0));
+      c0 = process.cpuUsage();
+      t0 = performance.now();
+      last = solveQpBatch(qp, { tol, threads });
+      const t1 = performance.now();
+      last.backward(dl);
+      const t2 = performance.now();
+      fwdBwdCpu.push(cpuSecondsSince(c0));
+      fwd.push((t1 - t0) / 1000);
+      bwd.push((t2 - t1) / 1000);
+    }
+    const optimal = last.status.filter((s) => s === 'optimal').length;
     console.log(JSON.stringify({
+      bench: 'qp',
+      case: qpCaseKey(spec),
+      impl: 'optlayers/qp',
       batch, n, nineq, neq,
-      fwd_s: +((t1 - t0) / 1000).toFixed(4),
-      bwd_s: +((t2 - t1) / 1000).toFixed(4),
-      kkt_residual: Math.max(...res.kktResidual),
-      optimal: solved,
-      solved: res.status.filter((s) => s === 'optimal' || s === 'optimal_inaccurate').length,
-      max_iterations: iters,
-      fwd_cpu_s: cpu(c0, c1),
-      bwd_cpu_s: cpu(c1, c2),
-      load: +loadavg()[0]!.toFixed(2),
+      settings: { tol, threads },
+      repeats,
+      timings: {
+        fwd_inference_s: summarize(inference),
+        fwd_s: summarize(fwd),
+        bwd_s: summarize(bwd),
+        fwd_bwd_s: summarize(fwd.map((f, i) => f + bwd[i]!)),
+        fwd_inference_cpu_s: summarize(inferenceCpu),
+        fwd_bwd_cpu_s: summarize(fwdBwdCpu),
+      },
+      kkt_residual: Number(Math.max(...last.kktResidual).toExponential(2)),
+      optimal,
+      solved: last.status.filter((s) => s === 'optimal' || s === 'optimal_inaccurate').length,
+      max_iterations: Math.max(...last.iterations),
+      machine: machineInfo(),
     }));
   }
 }

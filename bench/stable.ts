@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- stable [--batch 2000] [--reps 10] [--dim 4]`: forward +
+ * `npm run bench -- stable [--batch 2000] [--reps 10 | --repeats 10] [--dim 4]`: forward +
  * backward time per batch for the `StableDynamics` model against a plain
  * network of the same nominal architecture, i.e. the overhead of the inner
  * grad V and the projection, and the forward-only time (one vector-field
@@ -48,7 +48,7 @@ function timeSteps(vars: tf.Variable[], field: (x: tf.Tensor2D) => tf.Tensor2D, 
 export async function main(args: string[]): Promise<void> {
   const choice = await selectBackend();
   const batch = flag(args, 'batch', 2000);
-  const reps = flag(args, 'reps', 10);
+  const reps = flag(args, 'reps', flag(args, 'repeats', 10));
   const d = flag(args, 'dim', 4);
   const hidden = [64, 64];
   const x = tf.randomNormal([batch, d], 0, 1, 'float32', 1) as tf.Tensor2D;

@@ -30,7 +30,18 @@ export class Value {
     return this.data[i * n + j]!;
   }
 
-  /** A plain number, array or nested array, following the shape. */
+  /**
+   * A plain number (shape []), number[] (shape [n]) or number[][] (shape
+   * [m, n], one array per row), following the shape; a copy, safe to keep.
+   * This is how to read a solution:
+   *
+   * ```ts
+   * const x = variable(2);
+   * new Problem(minimize(sumSquares(x.sub([1, 2])))).solve();
+   * x.value!.toArray(); // [1, 2] (to the solver's tolerance)
+   * x.value!.at(1);     // 2, one entry; x.value!.data is the row-major Float64Array
+   * ```
+   */
   toArray(): number | number[] | number[][] {
     if (this.shape.length === 0) return this.data[0]!;
     if (this.shape.length === 1) return Array.from(this.data);
@@ -40,6 +51,7 @@ export class Value {
     return out;
   }
 
+  /** The value as text (nested arrays for matrices). */
   toString(): string {
     return JSON.stringify(this.toArray());
   }

@@ -2,7 +2,7 @@
  * `npm start`: a short tour of optlayers on the embedded default backend.
  * Each section lives in examples/tour/ and prints what it did.
  */
-import { init } from '../src/index.js';
+import { init } from 'optlayers';
 import { tourSections } from './tour/sections.js';
 
 const started = performance.now();

@@ -43,6 +43,7 @@ export const ITERATION_CAPS = { qp: MAX_QP_ITERATIONS, scs: SCS_MAX_ITERS_CAP, f
  * largest number of hidden layers: bounds the weights a loaded model allocates.
  */
 export const MAX_LAYER_WIDTH = 65_536;
+/** Largest number of hidden layers an ICNN/PICNN/StableDynamics config may ask for (a bound on loaded configs). */
 export const MAX_HIDDEN_LAYERS = 64;
 /** Largest QP size (variables, inequalities, equalities) of an OptNet layer: its learned L is n x n. */
 export const MAX_QP_SIZE = 10_000;

@@ -4,7 +4,8 @@ import { ValueError } from '../solvers/errors.js';
 /** Package name under which every optlayers layer is registered for serialization. */
 export const SERIALIZATION_PACKAGE = 'optlayers';
 
-type SerializableCtor = tf.serialization.SerializableConstructor<tf.serialization.Serializable> & { className: string };
+/** A class tfjs can serialize: a `Serializable` constructor with a static `className`. */
+export type SerializableCtor = tf.serialization.SerializableConstructor<tf.serialization.Serializable> & { className: string };
 
 /**
  * Registers a layer class with tfjs serialization as `optlayers>ClassName`,

@@ -18,6 +18,7 @@ export interface ExprFacts {
   readonly hasParameters: boolean;
 }
 
+/** The error a failed DCP or DPP analysis returns (it names the sub-expression and the rule). */
 export type RuleError = DcpError | DppError;
 
 const ruleText = {

@@ -16,7 +16,7 @@ export interface ProblemFacts {
 }
 
 function requireCurvature(c: Constraint, side: string, e: Expression, f: ExprFacts, ok: boolean, need: string): void {
-  if (!ok) throw new DcpError(`constraint ${c}: ${side} ${e} is ${f.curvature}, but must be ${need} (rule: DCP constraints are convex <= concave, affine == affine, norm2(affine) <= concave)`);
+  if (!ok) throw new DcpError(`constraint ${c}: ${side} ${e} is ${f.curvature}, but must be ${need} (rule: DCP constraints are convex <= concave, affine == affine, norm2(affine) <= concave, powCone(affine, affine, affine))`);
 }
 
 /**
@@ -47,6 +47,14 @@ function analyzeIn(objective: Objective, constraints: readonly Constraint[], mod
       throw new DcpError(`objective maximize ${objective.expr}: the expression is ${obj.curvature}, maximize needs concave (rule: DCP objective)`);
     }
     for (const c of constraints) {
+      if (c.kind === 'power') {
+        const names = ['x', 'y', 'z'];
+        c.args.forEach((e, i) => {
+          const f = expressionFacts(e, mode, memo);
+          requireCurvature(c, names[i]!, e, f, isConvexLike(f.curvature) && isConcaveLike(f.curvature), 'affine');
+        });
+        continue;
+      }
       const [a, b] = c.args as [Expression, Expression];
       const fa = expressionFacts(a, mode, memo);
       const fb = expressionFacts(b, mode, memo);

@@ -28,7 +28,16 @@ export type AtomName =
   | 'entr'
   | 'klDiv'
   | 'logSumExp'
-  | 'logistic';
+  | 'logistic'
+  | 'geoMean'
+  | 'pnorm'
+  | 'harmonicMean'
+  | 'cummax'
+  | 'log1p'
+  | 'xexp'
+  | 'relEntr'
+  | 'logNormcdf'
+  | 'dotsort';
 
 /**
  * A nonlinear atom (CVXPY's `Atom`): one small class answering local
@@ -48,8 +57,11 @@ export abstract class Atom extends Expression {
     super(shape);
   }
 
+  /** Intrinsic curvature of the atom ('convex', 'concave' or 'affine'), before the DCP composition rule. */
   abstract override curvatureType(): IntrinsicCurvature;
+  /** Monotonicity in argument i, given the arguments' signs (CVXPY's per-argument rule). */
   abstract override monotonicity(i: number, argSigns: readonly Sign[]): Monotonicity;
+  /** Sign of the atom's value, given the arguments' signs. */
   abstract override sign(argSigns: readonly Sign[]): Sign;
   /** Numeric value from the arguments' values (row-major). */
   abstract override evaluate(args: readonly Float64Array[]): Float64Array;

@@ -1,6 +1,7 @@
 import { type ExprLike, type Expression, toExpression } from '../expr/expression.js';
 import type { Sign } from '../expr/sign.js';
 import { Atom } from './atom.js';
+import { reduceAlongAxis } from './axis_reduction.js';
 
 /** Largest entry of x. Convex, increasing, same sign as x. */
 export class Max extends Atom {
@@ -22,7 +23,8 @@ export class Max extends Atom {
   }
 }
 
-/** Largest entry of x. */
-export function max(x: ExprLike): Expression {
-  return new Max(toExpression(x));
+/** Largest entry of x, or of each line along `axis` (CVXPY's `max(x, axis, keepdims)`; see AxisOptions). */
+export function max(x: ExprLike, axis?: number, keepdims = false): Expression {
+  if (axis === undefined && !keepdims) return new Max(toExpression(x));
+  return reduceAlongAxis(x, { axis, keepdims }, (line) => new Max(line), 'max');
 }

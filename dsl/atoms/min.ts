@@ -1,6 +1,7 @@
 import { type ExprLike, type Expression, toExpression } from '../expr/expression.js';
 import type { Sign } from '../expr/sign.js';
 import { Atom } from './atom.js';
+import { reduceAlongAxis } from './axis_reduction.js';
 
 /** Smallest entry of x. Concave, increasing, same sign as x. */
 export class Min extends Atom {
@@ -22,7 +23,8 @@ export class Min extends Atom {
   }
 }
 
-/** Smallest entry of x. */
-export function min(x: ExprLike): Expression {
-  return new Min(toExpression(x));
+/** Smallest entry of x, or of each line along `axis` (CVXPY's `min(x, axis, keepdims)`; see AxisOptions). */
+export function min(x: ExprLike, axis?: number, keepdims = false): Expression {
+  if (axis === undefined && !keepdims) return new Min(toExpression(x));
+  return reduceAlongAxis(x, { axis, keepdims }, (line) => new Min(line), 'min');
 }

@@ -1,4 +1,5 @@
 import { type ExprLike, type Expression, toExpression } from '../expr/expression.js';
+import { reduceAlongAxis } from './axis_reduction.js';
 import { EvenConvexReduction } from './even_convex_reduction.js';
 
 /** |x|_2 = sqrt(sum_i x_i^2), the Euclidean norm (Frobenius for matrices) of x. Convex, nonnegative; increasing for x >= 0, decreasing for x <= 0. */
@@ -12,7 +13,8 @@ export class Norm2 extends EvenConvexReduction {
   }
 }
 
-/** |x|_2 = sqrt(sum_i x_i^2), the Euclidean norm (Frobenius for matrices) of x. */
-export function norm2(x: ExprLike): Expression {
-  return new Norm2(toExpression(x));
+/** |x|_2 = sqrt(sum_i x_i^2), the Euclidean norm (Frobenius for matrices) of x; per line with `axis` (see AxisOptions). */
+export function norm2(x: ExprLike, axis?: number, keepdims = false): Expression {
+  if (axis === undefined && !keepdims) return new Norm2(toExpression(x));
+  return reduceAlongAxis(x, { axis, keepdims }, (line) => new Norm2(line), 'norm2');
 }

@@ -1,4 +1,5 @@
 import { type ExprLike, type Expression, toExpression } from '../expr/expression.js';
+import { reduceAlongAxis } from './axis_reduction.js';
 import { EvenConvexReduction } from './even_convex_reduction.js';
 
 /** |x|_inf = max_i |x_i|, the largest absolute value of x. Convex, nonnegative; increasing for x >= 0, decreasing for x <= 0. */
@@ -12,7 +13,8 @@ export class NormInf extends EvenConvexReduction {
   }
 }
 
-/** |x|_inf = max_i |x_i|, the largest absolute value of x. */
-export function normInf(x: ExprLike): Expression {
-  return new NormInf(toExpression(x));
+/** |x|_inf = max_i |x_i|, the largest absolute value of x; per line with `axis` (see AxisOptions). */
+export function normInf(x: ExprLike, axis?: number, keepdims = false): Expression {
+  if (axis === undefined && !keepdims) return new NormInf(toExpression(x));
+  return reduceAlongAxis(x, { axis, keepdims }, (line) => new NormInf(line), 'normInf');
 }

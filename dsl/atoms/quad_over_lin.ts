@@ -3,6 +3,7 @@ import { NONNEG, type Sign, evenMonotonicity } from '../expr/sign.js';
 import { formatShape } from '../shape.js';
 import { ShapeError } from '../../solvers/errors.js';
 import { Atom } from './atom.js';
+import { reduceAlongAxis } from './axis_reduction.js';
 
 /**
  * sum_i x_i^2 / y for scalar y > 0. Convex, nonnegative; in x increasing for
@@ -31,7 +32,9 @@ export class QuadOverLin extends Atom {
   }
 }
 
-/** sum(x^2) / y for scalar y > 0. */
-export function quadOverLin(x: ExprLike, y: ExprLike): Expression {
-  return new QuadOverLin(toExpression(x), toExpression(y));
+/** sum(x^2) / y for scalar y > 0; with `axis`, sum of squares of each line over the same y (see AxisOptions). */
+export function quadOverLin(x: ExprLike, y: ExprLike, axis?: number, keepdims = false): Expression {
+  const ey = toExpression(y);
+  if (axis === undefined && !keepdims) return new QuadOverLin(toExpression(x), ey);
+  return reduceAlongAxis(x, { axis, keepdims }, (line) => new QuadOverLin(line, ey), 'quadOverLin');
 }

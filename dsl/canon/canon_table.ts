@@ -24,6 +24,15 @@ import type { Sqrt } from '../atoms/sqrt.js';
 import type { Square } from '../atoms/square.js';
 import type { SumLargest } from '../atoms/sum_largest.js';
 import type { SumSquares } from '../atoms/sum_squares.js';
+import type { GeoMean } from '../atoms/geo_mean.js';
+import type { Pnorm } from '../atoms/pnorm.js';
+import type { HarmonicMean } from '../atoms/harmonic_mean.js';
+import type { Cummax } from '../atoms/cummax.js';
+import type { Log1p } from '../atoms/log1p.js';
+import type { Xexp } from '../atoms/xexp.js';
+import type { RelEntr } from '../atoms/rel_entr.js';
+import type { LogNormcdf } from '../atoms/log_normcdf.js';
+import type { Dotsort } from '../atoms/dotsort.js';
 import { absCanon } from './abs_canon.js';
 import type { Canonicalizer } from './canonicalizer.js';
 import { entrCanon } from './entr_canon.js';
@@ -50,6 +59,15 @@ import { sqrtCanon } from './sqrt_canon.js';
 import { squareCanon } from './square_canon.js';
 import { sumLargestCanon } from './sum_largest_canon.js';
 import { sumSquaresCanon } from './sum_squares_canon.js';
+import { geoMeanCanon } from './geo_mean_canon.js';
+import { pnormCanon } from './pnorm_canon.js';
+import { harmonicMeanCanon } from './harmonic_mean_canon.js';
+import { cummaxCanon } from './cummax_canon.js';
+import { log1pCanon } from './log1p_canon.js';
+import { xexpCanon } from './xexp_canon.js';
+import { relEntrCanon } from './rel_entr_canon.js';
+import { logNormcdfCanon } from './log_normcdf_canon.js';
+import { dotsortCanon } from './dotsort_canon.js';
 
 /** The atom class behind each name (for typing the table). */
 export interface AtomClasses {
@@ -78,6 +96,15 @@ export interface AtomClasses {
   klDiv: KlDiv;
   logSumExp: LogSumExp;
   logistic: Logistic;
+  geoMean: GeoMean;
+  pnorm: Pnorm;
+  harmonicMean: HarmonicMean;
+  cummax: Cummax;
+  log1p: Log1p;
+  xexp: Xexp;
+  relEntr: RelEntr;
+  logNormcdf: LogNormcdf;
+  dotsort: Dotsort;
 }
 
 /**
@@ -110,6 +137,15 @@ export const CANONICALIZERS: { readonly [K in AtomName]: Canonicalizer<AtomClass
   klDiv: klDivCanon,
   logSumExp: logSumExpCanon,
   logistic: logisticCanon,
+  geoMean: geoMeanCanon,
+  pnorm: pnormCanon,
+  harmonicMean: harmonicMeanCanon,
+  cummax: cummaxCanon,
+  log1p: log1pCanon,
+  xexp: xexpCanon,
+  relEntr: relEntrCanon,
+  logNormcdf: logNormcdfCanon,
+  dotsort: dotsortCanon,
 };
 
 /** Looks up the canonicalizer of an atom. */

@@ -5,7 +5,8 @@ import type { ConeConstraint } from '../canon/cone_constraint.js';
 import type { CompiledProblem, ConstraintSlot, ParameterSlot, VariableSlot } from '../compiled_problem.js';
 import type { Expression } from '../expr/expression.js';
 import type { Parameter, Variable } from '../expr/leaves.js';
-import type { Constraint, SocConstraint } from '../problem/constraint.js';
+import type { Constraint, PowConeConstraint, SocConstraint } from '../problem/constraint.js';
+import { powerCones } from '../canon/tensor_algebra.js';
 import type { Objective } from '../problem/objective.js';
 import type { ConeDims } from '../../solvers/cone_program.js';
 import { CanonContext } from './canonicalize.js';
@@ -90,6 +91,11 @@ export function collectParameters(roots: readonly Expression[]): Parameter[] {
 }
 
 function userConstraintCone(c: Constraint, ctx: CanonContext): ConeConstraint {
+  if (c.kind === 'power') {
+    const p = c as PowConeConstraint;
+    const [x, y, z] = p.args.map((e) => ctx.canonicalize(e)) as [AffineTensor, AffineTensor, AffineTensor];
+    return { cone: 'power', expr: powerCones(x, y, z, 0, p.count).expr, alphas: p.alphas, owner: c };
+  }
   const [a, b] = c.args.map((e) => ctx.canonicalize(e)) as [AffineTensor, AffineTensor];
   const size = c.kind === 'soc' ? 0 : Math.max(a.size, b.size);
   if (c.kind === 'le') return { cone: 'nonneg', expr: addTensors([b, a], size, [1, -1]), owner: c };

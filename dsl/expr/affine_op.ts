@@ -25,6 +25,8 @@ export interface AffineOp<D = undefined> {
   linearize(args: readonly AffineTensor[], argShapes: readonly Shape[], data: D, outShape: Shape): AffineTensor;
   /** Monotonicity in argument i (products derive theirs from the other factor's sign in the analysis). */
   monotonicity(i: number, argSigns: readonly Sign[], data: D): Monotonicity;
+  /** Sign of the result given the arguments' signs. */
   sign(argSigns: readonly Sign[], data: D): Sign;
+  /** Text of the node given its arguments' texts. */
   format(args: readonly string[], data: D): string;
 }

@@ -31,8 +31,10 @@ const MAX_TEXT = 160;
 export abstract class Expression {
   /** Unique per node, in creation order. */
   readonly uid = nextUid++;
+  /** Number of entries (the product of the shape's dimensions; 1 for a scalar). */
   readonly size: number;
 
+  /** @param shape The node's shape: `[]` scalar, `[n]` vector, `[m, n]` matrix. */
   constructor(readonly shape: Shape) {
     this.size = shapeSize(shape);
   }
@@ -63,6 +65,7 @@ export abstract class Expression {
     return [];
   }
 
+  /** The expression as text, e.g. `sum_squares(x - a)`, shortened past 160 characters (what DCP errors quote). */
   toString(): string {
     const memo = new Map<Expression, string>();
     const go = (e: Expression): string => {
@@ -85,9 +88,11 @@ export abstract class Expression {
     return data === undefined ? undefined : new Value(this.shape, data.slice());
   }
 
+  /** Elementwise sum (scalars broadcast); `other` may be an expression, a number or an array. */
   add(other: ExprLike): Expression {
     return makeAffine(addOp, [this, toExpression(other)], undefined);
   }
+  /** Elementwise difference this - other (scalars broadcast). */
   sub(other: ExprLike): Expression {
     return makeAffine(subOp, [this, toExpression(other)], undefined);
   }
@@ -99,6 +104,7 @@ export abstract class Expression {
   div(other: ExprLike): Expression {
     return makeAffine(divideOp, [this, toExpression(other)], undefined);
   }
+  /** The negation -this. */
   negate(): Expression {
     return makeAffine(negateOp, [this], undefined);
   }
@@ -131,10 +137,34 @@ export abstract class Expression {
   vec(): Expression {
     return makeAffine(reshapeOp, [this], [this.size]);
   }
-  /** Transpose (vectors and scalars are returned unchanged). */
-  T(): Expression {
+  /**
+   * The transpose, as a property like CVXPY's `X.T` (vectors and scalars are
+   * returned unchanged). It replaced the method `T()` of 0.1.0: a property and
+   * a method cannot share the name.
+   */
+  get T(): Expression {
     if (this.shape.length < 2) return this;
     return makeAffine(transposeOp, [this], undefined);
+  }
+  /**
+   * Column j of a matrix as a vector of shape (m,) (CVXPY's `X[:, j]`), so it
+   * compares with (m,) vectors: `X.col(0).le(v)`. ShapeError unless this is a
+   * matrix and 0 <= j < n.
+   */
+  col(j: number): Expression {
+    if (this.shape.length !== 2) throw new ShapeError(`col(${j}) of ${this}: needs a matrix, got shape ${formatShape(this.shape)}`);
+    const [m, n] = this.shape as [number, number];
+    if (!Number.isInteger(j) || j < 0 || j >= n) throw new ShapeError(`col(${j}) of ${this}: column index out of range [0, ${n})`);
+    return this.slice([0, m], [j, j + 1]).reshape([m]);
+  }
+  /**
+   * Row i of a matrix as a vector of shape (n,) (CVXPY's `X[i, :]`).
+   * ShapeError unless this is a matrix and 0 <= i < m (for a vector entry
+   * use `index(i)`).
+   */
+  row(i: number): Expression {
+    if (this.shape.length !== 2) throw new ShapeError(`row(${i}) of ${this}: needs a matrix, got shape ${formatShape(this.shape)} (use index(i) for an entry of a vector)`);
+    return this.index(i);
   }
   /** The constraint this <= other (elementwise; scalars broadcast). Its dual is >= 0. */
   le(other: ExprLike): Constraint {
@@ -187,6 +217,7 @@ export class AffineExpr<D = unknown> extends Expression {
   evaluate(args: readonly Float64Array[]): Float64Array {
     return this.op.evaluate(args, this.args.map((a) => a.shape), this.data, this.shape);
   }
+  /** The node as an affine map of the variables, given its arguments' affine maps (used by canonicalization). */
   linearize(args: readonly AffineTensor[]): AffineTensor {
     return this.op.linearize(args, this.args.map((a) => a.shape), this.data, this.shape);
   }

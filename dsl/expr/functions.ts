@@ -3,6 +3,8 @@ import { cumsumOp, diffOp } from '../affine/cumsum_diff.js';
 import { multiplyOp } from '../affine/multiply.js';
 import { hstackOp, vstackOp } from '../affine/stack.js';
 import { diagOp, traceOp } from '../affine/trace_diag.js';
+import { ShapeError } from '../../solvers/errors.js';
+import { formatShape, sameShape } from '../shape.js';
 import { type ExprLike, type Expression, makeAffine, toExpression } from './expression.js';
 
 /** a + b + ... (entrywise; scalars broadcast). */
@@ -48,7 +50,7 @@ export function vec(x: ExprLike): Expression {
 
 /** Matrix transpose. */
 export function transpose(x: ExprLike): Expression {
-  return toExpression(x).T();
+  return toExpression(x).T;
 }
 
 /** Horizontal concatenation (vectors end to end, matrices side by side). */
@@ -79,4 +81,21 @@ export function cumsum(x: ExprLike, axis = 0): Expression {
 /** k-th order difference along an axis (defaults k = 1, axis 0): x[1:] - x[:-1] for k = 1. */
 export function diff(x: ExprLike, k = 1, axis = 0): Expression {
   return makeAffine(diffOp, [toExpression(x)], { axis, k });
+}
+
+/**
+ * The inner product <a, b> = sum_ij a_ij b_ij of two expressions of the same
+ * shape (CVXPY's `vdot`; for vectors `a @ b`). It is `sum(multiply(a, b))`,
+ * so the product rules apply: DCP needs one side constant, DPP also accepts
+ * a parameter-affine side times a parameter-free one (`dot(c, x)` with `c` a
+ * parameter and `x` a variable is DPP). ShapeError when the shapes differ (no
+ * broadcasting: use `multiply` for that).
+ */
+export function dot(a: ExprLike, b: ExprLike): Expression {
+  const ea = toExpression(a, 'dot operand a');
+  const eb = toExpression(b, 'dot operand b');
+  if (!sameShape(ea.shape, eb.shape)) {
+    throw new ShapeError(`dot(${ea}, ${eb}): the operands must have the same shape, got ${formatShape(ea.shape)} and ${formatShape(eb.shape)}`);
+  }
+  return makeAffine(multiplyOp, [ea, eb], undefined).sum();
 }

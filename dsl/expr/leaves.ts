@@ -1,5 +1,5 @@
-import { ValueError } from '../../solvers/errors.js';
-import { type Shape, normalizeShape } from '../shape.js';
+import { ShapeError, ValueError } from '../../solvers/errors.js';
+import { type Shape, formatShape, normalizeShape, shapeSize } from '../shape.js';
 import { type NumericInput, Value, toValue } from '../value.js';
 import { Constant, Expression } from './expression.js';
 import { NONNEG, NONPOS, type Sign, UNKNOWN_SIGN, ZERO } from './sign.js';
@@ -136,7 +136,28 @@ export function parameter(shape?: number | readonly number[], options?: string |
   return new Parameter(normalizeShape(shape, `parameter ${opts.name ?? ''}`.trim()), opts);
 }
 
-/** A constant expression from a number, nested arrays or a Float64Array (a vector). */
-export function constant(value: NumericInput | Value): Constant {
-  return new Constant(toValue(value, 'constant'));
+/**
+ * A constant expression. `constant(value)` takes a number, nested arrays or a
+ * Float64Array (a vector); `constant(flatData, shape)` takes row-major flat
+ * data (a number[] or Float64Array) and the shape it fills, like
+ * `np.reshape(data, shape)`:
+ *
+ * ```ts
+ * constant([1, 2, 3, 4, 5, 6], [2, 3]).value!.toArray(); // [[1, 2, 3], [4, 5, 6]]
+ * ```
+ *
+ * ShapeError when the data has not exactly prod(shape) entries (or, with a
+ * shape, is nested); ValueError for NaN/Inf entries.
+ */
+export function constant(value: NumericInput | Value, shape?: number | readonly number[]): Constant {
+  if (shape === undefined) return new Constant(toValue(value, 'constant'));
+  const target = normalizeShape(shape, 'constant');
+  const what = `constant(data, ${formatShape(target)})`;
+  if (value instanceof Value || typeof value === 'number' || !(value instanceof Float64Array || value.every((v) => typeof v === 'number'))) {
+    throw new ShapeError(`${what}: with a shape, the data must be a flat number[] or Float64Array (row-major)`);
+  }
+  if (value.length !== shapeSize(target)) {
+    throw new ShapeError(`${what}: shape ${formatShape(target)} needs ${shapeSize(target)} entries, the flat data has ${value.length}`);
+  }
+  return new Constant(toValue(Float64Array.from(value as ArrayLike<number>), what, target));
 }

@@ -10,6 +10,7 @@ export class Objective {
   ) {
     if (expr.size !== 1) throw new ShapeError(`${sense}(${expr}): the objective must be a scalar, got shape ${formatShape(expr.shape)}`);
   }
+  /** The objective as text, e.g. `minimize sum_squares(x - a)`. */
   toString(): string {
     return `${this.sense} ${this.expr}`;
   }

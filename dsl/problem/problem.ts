@@ -70,10 +70,12 @@ export class Problem implements CompilableProblem {
     return this.dppResult;
   }
 
+  /** Whether the problem follows the DCP rules (`dcpAnalysis()` names the culprit when it does not). */
   isDcp(): boolean {
     return E.isRight(this.dcpAnalysis());
   }
 
+  /** Whether the problem follows the DPP rules, so it compiles once for all parameter values (`dppAnalysis()` names the culprit). */
   isDpp(): boolean {
     return E.isRight(this.dppAnalysis());
   }

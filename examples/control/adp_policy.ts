@@ -11,11 +11,11 @@
  * layer): |v + (S B) u|^2 is parameter-affine times parameter-free.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Problem, constant, minimize, norm2, parameter, sumSquares, variable } from '../../dsl/index.js';
-import { ConvexLayer } from '../../src/convex/index.js';
+import { Problem, constant, minimize, norm2, parameter, sumSquares, variable } from 'optlayers/dsl';
+import { ConvexLayer } from 'optlayers';
 import type { SeededRandom } from '../common/random.js';
-
-import { choleskyFactorTransposed, identity, matMul, solveDare } from './lqr.js';
+import { solveBallQp, type ReferencePolicy } from './adp_reference.js';
+import { choleskyFactorTransposed, identity, matMul, solveDare, transpose } from './lqr.js';
 
 export interface AdpSystem {
   readonly n: number;
@@ -125,4 +125,24 @@ function spectralRadius(a: Float64Array, n: number): number {
     logScale += Math.log(norm);
   }
   return Math.exp(logScale / 256);
+}
+
+/**
+ * The S-policy in float64 (exact ball-QP solve, `solveBallQp`): with
+ * v = S A x and K = S B, |u|^2 + |v + K u|^2 = u'(I + K'K)u + 2 v'K u + const,
+ * so H = 2 (I + K'K) and g = 2 K' v.
+ */
+export function sReferencePolicy(sys: AdpSystem, S: Float64Array): ReferencePolicy {
+  const { n, m } = sys;
+  const K = matMul(S, sys.B, n, n, m);
+  const H = matMul(transpose(K, n, m), K, m, n, m);
+  for (let i = 0; i < m * m; i++) H[i] *= 2;
+  for (let i = 0; i < m; i++) H[i * m + i] += 2;
+  const SA = matMul(S, sys.A, n, n, n);
+  return (x) => {
+    const v = matMul(SA, x, n, n, 1);
+    const g = matMul(transpose(K, n, m), v, m, n, 1);
+    for (let i = 0; i < m; i++) g[i] *= 2;
+    return solveBallQp(H, g, m).u;
+  };
 }

@@ -3,7 +3,7 @@
  * re-solve the compiled MPC problem (warm-started from the previous solve),
  * apply the first planned input, and advance the true system.
  */
-import { SolverError } from '../../solvers/errors.js';
+import { SolverError } from 'optlayers/solvers';
 import type { SeededRandom } from '../common/random.js';
 import { step, type LinearSystem } from './linear_system.js';
 import type { MpcProblem } from './mpc_problem.js';

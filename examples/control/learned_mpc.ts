@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { parseArgs } from 'node:util';
-import { init } from '../../src/index.js';
+import { init } from 'optlayers';
 import { ProgressBar } from '../common/progress.js';
 import { SeededRandom } from '../common/random.js';
 import { expertDemonstrations, imitationLoss, learnerLayer, type LearnedMpcSetup } from './learned_mpc_setup.js';

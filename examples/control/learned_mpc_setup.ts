@@ -8,7 +8,7 @@
  * closed-loop trajectories.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ConvexLayer } from '../../src/convex/index.js';
+import { ConvexLayer } from 'optlayers';
 import type { SeededRandom } from '../common/random.js';
 import { runClosedLoop } from './closed_loop.js';
 import { pointMass2d, type SystemBounds } from './linear_system.js';

@@ -5,8 +5,7 @@
  * by fixed-point (value) iteration from P = Q, which converges for
  * stabilizable (A, B) and Q, R positive definite. Row-major float64.
  */
-import { choleskyInPlace, choleskySolveInPlace } from '../../solvers/linalg/index.js';
-import { OptlayersError } from '../../solvers/errors.js';
+import { choleskyInPlace, choleskySolveInPlace, OptlayersError } from 'optlayers/solvers';
 
 /** C = A (r x k) times B (k x c). */
 export function matMul(a: Float64Array, b: Float64Array, r: number, k: number, c: number): Float64Array {

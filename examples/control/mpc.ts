@@ -4,11 +4,15 @@
  * (warm-started) at every step. Writes a plot of states and inputs.
  *
  * Flags: --steps N (default 60), --horizon T (default 20), --noise SIGMA (default 0), --seed S, --out DIR (default out/).
+ * Run: npx tsx --conditions=optlayers-source examples/control/mpc.ts
+ *
+ * Units: SI with a 1 kg point mass, so positions are in m, velocities in m/s
+ * and the input force in N (equal to the acceleration in m/s^2).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { initSolvers } from '../../solvers/init.js';
+import { initSolvers } from 'optlayers/solvers';
 import { ProgressBar } from '../common/progress.js';
 import { SeededRandom } from '../common/random.js';
 import { renderSvg } from '../common/svg_plot.js';
@@ -66,10 +70,10 @@ const outDir = resolve(values.out!);
 mkdirSync(outDir, { recursive: true });
 const time = result.states.map((_, t) => t * 0.1);
 const svg = renderSvg([
-  { title: 'positions', x: time, xLabel: 'time (s)', series: [{ label: 'p_x', y: result.states.map((s) => s[0]!) }, { label: 'p_y', y: result.states.map((s) => s[1]!) }] },
-  { title: 'velocities', x: time, xLabel: 'time (s)', hLines: [-1, 1], series: [{ label: 'v_x', y: result.states.map((s) => s[2]!) }, { label: 'v_y', y: result.states.map((s) => s[3]!) }] },
-  { title: 'inputs', x: time.slice(0, -1), xLabel: 'time (s)', hLines: [-1, 1], series: [{ label: 'u_x', y: result.inputs.map((u) => u[0]!) }, { label: 'u_y', y: result.inputs.map((u) => u[1]!) }] },
-  { title: 'solve time per step', x: time.slice(0, -1), xLabel: 'time (s)', yLabel: 'ms', series: [{ label: 'solve ms', y: ms }] },
+  { title: 'positions', x: time, xLabel: 'time t [s]', yLabel: 'position [m]', series: [{ label: 'p_x', y: result.states.map((s) => s[0]!) }, { label: 'p_y', y: result.states.map((s) => s[1]!) }] },
+  { title: 'velocities (bound |v| <= 1 m/s dotted)', x: time, xLabel: 'time t [s]', yLabel: 'velocity [m/s]', hLines: [-1, 1], series: [{ label: 'v_x', y: result.states.map((s) => s[2]!) }, { label: 'v_y', y: result.states.map((s) => s[3]!) }] },
+  { title: 'inputs (bound |u| <= 1 N dotted)', x: time.slice(0, -1), xLabel: 'time t [s]', yLabel: 'force u [N]', hLines: [-1, 1], series: [{ label: 'u_x', y: result.inputs.map((u) => u[0]!) }, { label: 'u_y', y: result.inputs.map((u) => u[1]!) }] },
+  { title: 'solve time per step', x: time.slice(0, -1), xLabel: 'time t [s]', yLabel: 'solve time [ms]', logY: true, series: [{ label: 'warm-started solve (first includes compile)', y: ms }] },
 ]);
 const file = join(outDir, 'mpc.svg');
 writeFileSync(file, svg);

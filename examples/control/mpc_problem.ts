@@ -9,7 +9,7 @@
  * parameters too (DPP: X A' is parameter-free times parameter-affine), so a
  * ConvexLayer can differentiate the plan with respect to the model.
  */
-import { Parameter, Problem, Variable, constant, minimize, parameter, sumSquares, variable, type Expression } from '../../dsl/index.js';
+import { Parameter, Problem, Variable, constant, minimize, parameter, sumSquares, variable, type Expression } from 'optlayers/dsl';
 import { transposeToRows, type LinearSystem, type SystemBounds } from './linear_system.js';
 
 export interface MpcSpec {
@@ -44,8 +44,8 @@ export function buildMpc(spec: MpcSpec): MpcProblem {
   const dynamics = spec.learnableDynamics
     ? { A: parameter([sys.nx, sys.nx], { name: 'A', value: sys.A }), B: parameter([sys.nx, sys.nu], { name: 'B', value: sys.B }) }
     : undefined;
-  const At = dynamics ? dynamics.A.T() : constant(transposeToRows(sys.A, sys.nx, sys.nx));
-  const Bt = dynamics ? dynamics.B.T() : constant(transposeToRows(sys.B, sys.nx, sys.nu));
+  const At = dynamics ? dynamics.A.T : constant(transposeToRows(sys.A, sys.nx, sys.nx));
+  const Bt = dynamics ? dynamics.B.T : constant(transposeToRows(sys.B, sys.nx, sys.nu));
   const constraints = [
     X.slice([0, 1], [0, sys.nx]).reshape([sys.nx]).eq(x0),
     X.slice([1, T + 1], [0, sys.nx]).eq(

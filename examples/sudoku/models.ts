@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { optNetLayer } from '../../src/qp/optnet_layer.js';
-import type { QpSolveReport } from '../../src/qp/qp_options.js';
+import { optNetLayer, type QpSolveReport } from 'optlayers';
 import { SIZE } from './board.js';
 import { boardConv } from './board_conv.js';
 import { ONE_HOT } from './encoding.js';
+import { OPTNET_INITIAL_RATE } from './lr_schedule.js';
 import { boardError } from './metric.js';
 
 /** Which model to train. */
@@ -15,7 +15,7 @@ export interface OptNetSudokuOptions {
   nEq?: number;
   /** Q = qPenalty I; default 0.1. */
   qPenalty?: number;
-  /** Initial Adam learning rate; default 0.1 (as in the paper; `optNetLearningRate` decays it per epoch). */
+  /** Initial Adam learning rate; default 0.1 (as in the paper; a schedule of lr_schedule.ts may change it per epoch). */
   learningRate?: number;
   /** Seed of the uniform [0, 1) initialisation of A. */
   seed?: number;
@@ -49,19 +49,8 @@ export function buildOptNetModel(options: OptNetSudokuOptions = {}): tf.LayersMo
     onSolverFailure: 'zero-gradient',
     onSolve: options.onSolve,
   }));
-  model.compile({ optimizer: tf.train.adam(options.learningRate ?? 0.1), loss: 'meanSquaredError', metrics: [boardError] });
+  model.compile({ optimizer: tf.train.adam(options.learningRate ?? OPTNET_INITIAL_RATE), loss: 'meanSquaredError', metrics: [boardError] });
   return model;
-}
-
-/**
- * The OptNet model's learning-rate schedule: the paper's Adam step 0.1 for
- * two epochs, then divided by 3 per epoch (0.03, 0.01, 0.003, ...). With a
- * constant 0.1 the test error reaches ~0.2% at epoch 3 and then drifts up
- * (1.2% at epoch 4, 6.3% at epoch 5 in our runs): the learned A keeps
- * moving once the rules are found.
- */
-export function optNetLearningRate(epoch: number, initial = 0.1): number {
-  return initial * Math.pow(1 / 3, Math.max(0, epoch - 2));
 }
 
 /** Hyperparameters of the convolutional baseline. */

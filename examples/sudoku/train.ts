@@ -12,16 +12,24 @@ export interface EpochRecord {
   readonly trainLoss: number;
   /** Board error over the epoch's batches, measured on the fly while training (NaN for epoch 0). */
   readonly trainError: number;
-  readonly testLoss: number;
-  readonly testError: number;
+  /** Loss and board error on the validation split (the test split is not looked at while training). */
+  readonly validationLoss: number;
+  readonly validationError: number;
   /** Wall-clock seconds of this epoch's training (0 for epoch 0). */
   readonly trainSeconds: number;
-  /** Wall-clock seconds of the test evaluation. */
+  /** Wall-clock seconds of the validation evaluation. */
   readonly evalSeconds: number;
   /** CPU seconds this process used for the epoch's training and evaluation (user + system, all threads). */
   readonly cpuSeconds: number;
   /** Learning rate used in this epoch (NaN for epoch 0). */
   readonly learningRate: number;
+}
+
+/** What `trainModel` returns: every epoch's figures and the epoch whose weights the model ends with. */
+export interface TrainResult {
+  readonly epochs: EpochRecord[];
+  /** The epoch with the lowest validation error (ties: lowest validation loss, then earliest); 0 = untrained. */
+  readonly bestEpoch: number;
 }
 
 /** Loss and exact board error rate (`boardErrorRate`) of `model` on `set`, predicting in batches of `batchSize`. */
@@ -55,17 +63,35 @@ export interface TrainOptions {
   readonly learningRate?: (epoch: number) => number;
   /** Called after each epoch (including epoch 0, the untrained model). */
   readonly onEpoch?: (record: EpochRecord) => void;
+  /**
+   * End with the weights of the epoch with the lowest validation error
+   * (early stopping chosen on validation); default true. With false the
+   * model keeps its last epoch's weights.
+   */
+  readonly keepBest?: boolean;
+}
+
+function better(a: EpochRecord, b: EpochRecord): boolean {
+  return a.validationError < b.validationError || (a.validationError === b.validationError && a.validationLoss < b.validationLoss);
 }
 
 /**
  * Trains a compiled model with `model.fit`, one epoch at a time (batches
- * shuffled by `options.rng`), with a progress bar per epoch, and evaluates the test error
- * before training and after every epoch.
+ * shuffled by `options.rng`), with a progress bar per epoch, and evaluates
+ * the validation error before training and after every epoch. Unless
+ * `keepBest` is false, the model ends with the weights of its best epoch on
+ * validation.
  */
-export async function trainModel(model: tf.LayersModel, train: EncodedSet, test: EncodedSet, options: TrainOptions): Promise<EpochRecord[]> {
+export async function trainModel(model: tf.LayersModel, train: EncodedSet, validation: EncodedSet, options: TrainOptions): Promise<TrainResult> {
   const records: EpochRecord[] = [];
+  const keepBest = options.keepBest ?? true;
+  let best: { record: EpochRecord; weights: tf.Tensor[] } | undefined;
   const record = (r: EpochRecord): void => {
     records.push(r);
+    if (keepBest && (best === undefined || better(r, best.record))) {
+      if (best !== undefined) tf.dispose(best.weights);
+      best = { record: r, weights: model.getWeights().map((w) => w.clone()) };
+    }
     options.onEpoch?.(r);
   };
   let t0 = performance.now();
@@ -75,9 +101,9 @@ export async function trainModel(model: tf.LayersModel, train: EncodedSet, test:
     cpu0 = process.cpuUsage();
     return (used.user + used.system) / 1e6;
   };
-  const initial = evaluate(model, test);
+  const initial = evaluate(model, validation);
   record({
-    epoch: 0, trainLoss: NaN, trainError: NaN, testLoss: initial.loss, testError: initial.error,
+    epoch: 0, trainLoss: NaN, trainError: NaN, validationLoss: initial.loss, validationError: initial.error,
     trainSeconds: 0, evalSeconds: (performance.now() - t0) / 1000, cpuSeconds: cpuSeconds(), learningRate: NaN,
   });
   const batches = Math.ceil(train.pairs.length / options.batchSize);
@@ -109,11 +135,15 @@ export async function trainModel(model: tf.LayersModel, train: EncodedSet, test:
     tf.dispose([xs, ys]);
     const trainSeconds = (performance.now() - t0) / 1000;
     t0 = performance.now();
-    const { loss, error } = evaluate(model, test);
+    const { loss, error } = evaluate(model, validation);
     record({
-      epoch, trainLoss: lossSum / seen, trainError: errSum / seen, testLoss: loss, testError: error,
+      epoch, trainLoss: lossSum / seen, trainError: errSum / seen, validationLoss: loss, validationError: error,
       trainSeconds, evalSeconds: (performance.now() - t0) / 1000, cpuSeconds: cpuSeconds(), learningRate,
     });
   }
-  return records;
+  const last = records[records.length - 1]!;
+  if (best === undefined) return { epochs: records, bestEpoch: last.epoch };
+  model.setWeights(best.weights);
+  tf.dispose(best.weights);
+  return { epochs: records, bestEpoch: best.record.epoch };
 }

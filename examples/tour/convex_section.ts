@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { Problem, minimize, parameter, sum, sumSquares, variable } from '../../dsl/index.js';
-import { ConvexLayer } from '../../src/convex/index.js';
+import { Problem, minimize, parameter, sum, sumSquares, variable } from 'optlayers/dsl';
+import { ConvexLayer } from 'optlayers';
 import type { TourSection } from './sections.js';
 
 /**
@@ -22,6 +22,14 @@ export const convexSection: TourSection = {
     const fmt = (t: tf.Tensor) => `[${Array.from(t.dataSync()).map((v) => (Math.abs(v) < 5e-4 ? 0 : v).toFixed(3)).join(', ')}]`;
     console.log(`  sparsemax(${fmt(scores)}) = ${fmt(p!)}  (route: ${layer.route}, status ${layer.lastStats!.statuses[0]})`);
     console.log(`  d p[0] / d scores = ${fmt(g)}  (exact: [0.5, -0.5, 0, 0])`);
-    tf.dispose([scores, weights, p!, g]);
+    // The same class is a tf.layers.Layer: it goes into tf.sequential / tf.model and trains with model.fit.
+    const model = tf.sequential({
+      layers: [tf.layers.dense({ units: 4, inputShape: [2], useBias: false, kernelInitializer: 'ones' }), new ConvexLayer(problem, { parameters: [a], variables: [x] })],
+    });
+    const batch = tf.tensor2d([[0.5, 0.1], [-1, 3]]);
+    const probs = model.predict(batch) as tf.Tensor;
+    console.log(`  in tf.sequential: input [2, 2] -> ${model.layers[1]!.getClassName()} output [${probs.shape.join(', ')}], rows sum to 1: ${fmt(probs.sum(1))}`);
+    tf.dispose([scores, weights, p!, g, batch, probs]);
+    model.dispose();
   },
 };

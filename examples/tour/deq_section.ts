@@ -4,7 +4,7 @@
  * takes one Adam step through the implicit gradient and prints the loss change.
  */
 import * as tf from '@tensorflow/tfjs';
-import { deqLayer } from '../../src/deq/index.js';
+import { deqLayer } from 'optlayers';
 import type { TourSection } from './sections.js';
 
 export const deqSection: TourSection = {

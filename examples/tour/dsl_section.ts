@@ -1,5 +1,5 @@
-import { Problem, compileProblem, constant, minimize, norm1, parameter, sum, sumSquares, variable } from '../../dsl/index.js';
-import { initSolvers } from '../../solvers/init.js';
+import { Problem, compileProblem, constant, minimize, norm, parameter, sum, sumSquares, variable } from 'optlayers/dsl';
+import { initSolvers } from 'optlayers/solvers';
 import type { TourSection } from './sections.js';
 
 /**
@@ -25,7 +25,7 @@ export const dslSection: TourSection = {
     const b = parameter(4, { name: 'b' });
     const x = variable(3, { name: 'x' });
     const budget = sum(x).le(1);
-    const problem = new Problem(minimize(sumSquares(constant(A).matmul(x).sub(b)).add(norm1(x).mul(0.1))), [x.ge(0), budget]);
+    const problem = new Problem(minimize(sumSquares(constant(A).matmul(x).sub(b)).add(norm(x, 1).mul(0.1))), [x.ge(0), budget]);
     console.log(`  ${problem.toString().split('\n').join('\n  ')}`);
     console.log(`  DCP: ${problem.isDcp()}, DPP: ${problem.isDpp()}`);
     const compiled = compileProblem(problem);
@@ -39,7 +39,9 @@ export const dslSection: TourSection = {
       [0.1, 0.8, 0.4, 1.2],
     ]) {
       b.value = bv;
-      const r = problem.solve({ epsAbs: 1e-7, epsRel: 1e-7, warmStart: true });
+      // `tol` is the tolerance knob everywhere (problem.solve, ConvexLayer, qp()); epsAbs/epsRel give fine control.
+      const r = problem.solve({ tol: 1e-7, warmStart: true });
+      // After a solve, x.value is a Value: toArray() gives a plain number[] (number[][] for a matrix), at(i) one entry.
       console.log(
         `  b = ${fmt(bv)}: ${r.status}, value ${r.value.toFixed(6)}, x = ${fmt(x.value!.toArray() as number[])}, ` +
           `budget dual ${budget.dualValue!.at().toFixed(4)} (${r.solver === 'qp' ? 'interior point' : 'SCS'}, ${r.iterations} iterations)`,

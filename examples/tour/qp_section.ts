@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { optNetLayer } from '../../src/qp/optnet_layer.js';
-import { qp } from '../../src/qp/qp_function.js';
+import { optNetLayer, qp } from 'optlayers';
 import type { TourSection } from './sections.js';
 
 /**

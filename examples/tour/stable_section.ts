@@ -4,7 +4,7 @@
  * V decreases along an RK4 rollout of the model.
  */
 import * as tf from '@tensorflow/tfjs';
-import { stableDynamics } from '../../src/stable/index.js';
+import { stableDynamics } from 'optlayers';
 import type { TourSection } from './sections.js';
 
 export const stableSection: TourSection = {

@@ -27,7 +27,10 @@ interface NewtonDirection {
 export interface ExampleOutcome {
   status: SolverStatus;
   iterations: number;
-  /** Factorization at the returned point (for the backward pass), or null when not solved. */
+  /**
+   * Factorization at the returned point for the backward pass (computed by
+   * polishing, or deferred: see `ReducedKkt.deferFactor`), or null when not solved.
+   */
   kkt: ReducedKkt | null;
 }
 
@@ -246,7 +249,7 @@ export function solveQpExample(ex: QpExampleData, kkt: ReducedKkt, o: ResolvedQp
       }
       if (bestMerit > o.tolInaccurate) return { status: 'max_iters', iterations, kkt: null };
     }
-    // Factor at the returned point so the backward pass reuses it (OptNet eq. 7 uses W = lam / s there).
+    // The backward pass factors at the returned point (OptNet eq. 7 uses W = lam / s there), lazily.
     // W of active rows (lam/s ~ 1e15) is capped at 1e8 curvature-scale / |g_k|^2: beyond that the
     // Cholesky of Q + G'WG loses the curvature left on the active face to rounding, while the
     // cap's O(curvature / cap) bias is removed by refinement against the uncapped system in qpBackward.
@@ -261,9 +264,9 @@ export function solveQpExample(ex: QpExampleData, kkt: ReducedKkt, o: ResolvedQp
         return { status: converged ? 'optimal' : 'optimal_inaccurate', iterations, kkt };
       }
     }
+    // Only a backward pass needs this factorization: record its weights, factor on first use.
     for (let k = 0; k < m; k++) w[k] = Math.min(lam[k]! / s[k]!, tm[k]!);
-    const f = kkt.factor(w);
-    if (f !== 'ok') return { status: f === 'nonfinite' ? 'nonfinite' : 'singular', iterations, kkt: null };
+    kkt.deferFactor(w);
     return { status: converged ? 'optimal' : 'optimal_inaccurate', iterations, kkt };
   }
 }

@@ -19,7 +19,10 @@ import type { QpBackwardResult, QpBatch, QpSolution } from './qp_types.js';
  * Every example's linear solve is refined until its residual stops falling,
  * then checked (`adjointResidual`): one above `BACKWARD_TOLERANCE` is flagged
  * in `backwardFailed` and contributes zero gradient, so callers apply their
- * failure policy to it.
+ * failure policy to it. The factorization at the returned point is computed
+ * here on the first backward call when the forward pass deferred it
+ * (`ReducedKkt.deferFactor`) and kept for later calls; an example whose
+ * deferred factorization fails is flagged the same way (residual Infinity).
  */
 export function qpBackward(qp: QpBatch, ctx: QpBatchContext, sol: QpSolution, dlDz: Float64Array): QpBackwardResult {
   const { batch, n, nIneq: m, nEq: neq } = qp;
@@ -43,10 +46,16 @@ export function qpBackward(qp: QpBatch, ctx: QpBatchContext, sol: QpSolution, dl
   const backwardResidual = new Float64Array(batch);
   const backwardFailed = new Uint8Array(batch);
   for (let e = 0; e < batch; e++) {
-    // Solved examples (and only those) end with a factorization at the returned point.
+    // Solved examples (and only those) end with a factorization, or its deferred weights, at the returned point.
     if (!isSolved(STATUS_CODES[ctx.status[e]!]!)) continue;
     const ex = solver.example(e);
     const kkt = solver.kkt(ex, e, true);
+    // The forward pass defers this factorization (pure inference never needs it); compute it once here.
+    if (kkt.ensureFactored() !== 'ok') {
+      backwardResidual[e] = Infinity;
+      backwardFailed[e] = 1;
+      continue;
+    }
     const z = sol.z.subarray(e * n, (e + 1) * n);
     const lam = sol.lam.subarray(e * m, (e + 1) * m);
     const slack = sol.slack.subarray(e * m, (e + 1) * m);

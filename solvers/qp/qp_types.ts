@@ -112,8 +112,10 @@ export interface QpBackwardResult extends QpGradients {
 }
 
 /**
- * A solved batch that keeps its final KKT factorizations so the backward
- * pass reuses them (never refactors).
+ * A solved batch that keeps, per example, the KKT factorization at its
+ * returned point for the backward pass: the polishing factorization when the
+ * polished point was kept, else the weights of one computed on the first
+ * `backward` call (pure inference never pays for it) and reused afterwards.
  */
 export interface QpResult extends QpSolution {
   /** Given dl/dz (batch x n), returns dl/d(Q, p, G, h, A, b) by implicit differentiation of the KKT conditions. */

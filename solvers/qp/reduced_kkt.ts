@@ -2,8 +2,8 @@ import { choleskyInPlace, solveLowerInPlace, solveLowerTransposeInPlace } from '
 import { gramLowerAccumulate, matTVec, matVec, maxAbs } from '../linalg/dense_kernels.js';
 import type { InequalityOperator } from './inequality_operator.js';
 
-/** Scalars at the head of the storage: delta, scale, rho. */
-const META_SIZE = 3;
+/** Scalars at the head of the storage: delta, scale, rho, and 1 when the factors match `w` (0: deferred). */
+const META_SIZE = 4;
 
 /** Outcome of factoring the reduced KKT matrix. */
 export type KktFactorOutcome = 'ok' | 'nonfinite' | 'indefinite';
@@ -133,6 +133,7 @@ export class ReducedKkt {
       this.meta[0] = -1;
       this.meta[1] = 1;
       this.meta[2] = 0;
+      this.meta[3] = 0;
     }
     this.ty = new Float64Array(n);
     this.tnu = new Float64Array(neq);
@@ -146,6 +147,37 @@ export class ReducedKkt {
 
   /** Factors the regularized reduced KKT matrix at weights `w` (copied). */
   factor(w: ArrayLike<number>): KktFactorOutcome {
+    const outcome = this.factorAt(w);
+    this.meta[3] = outcome === 'ok' ? 1 : 0;
+    return outcome;
+  }
+
+  /**
+   * Records the weights `w` (copied) of a factorization that only a backward
+   * pass needs, without computing it: `ensureFactored` computes it on first
+   * use. The solver's last factorization at the returned point serves no
+   * forward purpose, so pure inference never pays its O(n^2 m + n^3) cost.
+   */
+  deferFactor(w: ArrayLike<number>): void {
+    for (let k = 0; k < this.m; k++) this.w[k] = w[k]!;
+    this.meta[3] = 0;
+  }
+
+  /** True when the stored factors match the stored weights (false after `deferFactor` until `ensureFactored`). */
+  get isFactored(): boolean {
+    return this.meta[3] === 1;
+  }
+
+  /**
+   * Computes a deferred factorization (see `deferFactor`) at the stored
+   * weights; 'ok' at once when the factors are current. The result stays in
+   * the storage, so later backward calls reuse it.
+   */
+  ensureFactored(): KktFactorOutcome {
+    return this.isFactored ? 'ok' : this.factor(this.w);
+  }
+
+  private factorAt(w: ArrayLike<number>): KktFactorOutcome {
     const { n, neq, q, qOff, l, invDiag } = this;
     for (let k = 0; k < this.m; k++) this.w[k] = w[k]!;
     let maxDiag = 0;

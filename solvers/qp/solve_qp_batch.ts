@@ -66,8 +66,12 @@ function plannedThreads(o: ResolvedQpOptions, batch: number, n: number, m: numbe
  * (`dropZeroRows`: dropped when they hold to rounding, else the example is
  * `infeasible` with that row as its certificate).
  *
- * The result keeps each example's final KKT factorization; `backward(dlDz)`
- * reuses it (see `qpBackward`). With `threads` > 1 (or automatically for
+ * The result keeps each example's KKT factorization at the returned point
+ * (the polishing one), or defers it to the first `backward(dlDz)` call when
+ * only the backward pass needs it, so inference pays no extra factorization;
+ * `backward` reuses it afterwards (see `qpBackward`). A deferred factorization
+ * that fails flags that example in `backwardFailed`; the forward status only
+ * describes the solve. With `threads` > 1 (or automatically for
  * large batches, in Node) examples are shared out to worker threads; see
  * `solveWithWorkers`.
  */

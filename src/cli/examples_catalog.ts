@@ -1,9 +1,18 @@
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
 /** A bundled example script that `npx optlayers run NAME` can start. */
 export interface BundledExample {
   readonly name: string;
   /** Path relative to the package root. */
   readonly file: string;
   readonly description: string;
+  /**
+   * npm packages the example needs that optlayers does not depend on (they
+   * are devDependencies, so a clone after `npm install` has them); `optlayers
+   * run` checks them first and prints the `npm install` line when one is missing.
+   */
+  readonly requires?: readonly string[];
 }
 
 /** The examples shipped in examples/, by the name `optlayers run` accepts (the same names as the npm `example:` scripts). */
@@ -16,6 +25,23 @@ export const BUNDLED_EXAMPLES: readonly BundledExample[] = [
   { name: 'convex-sparsemax', file: 'examples/convex/sparsemax_classifier.ts', description: 'a learnable projection layer (DSL) inside a classifier' },
   { name: 'convex-poisoning', file: 'examples/convex/data_poisoning.ts', description: 'data poisoning: gradients of a test loss w.r.t. training points' },
   { name: 'sudoku', file: 'examples/sudoku/main.ts', description: 'OptNet learns 4x4 Sudoku from examples, vs a conv net' },
-  { name: 'deq', file: 'examples/deq/mnist.ts', description: 'MNIST with DEQ and monotone DEQ layers vs an explicit net' },
+  { name: 'deq', file: 'examples/deq/mnist.ts', description: 'MNIST with DEQ and monotone DEQ layers vs an explicit net', requires: ['mnist'] },
   { name: 'pendulum', file: 'examples/pendulum/main.ts', description: 'Lyapunov-stable learned dynamics of an n-link pendulum, with plots' },
 ];
+
+/**
+ * The packages of `example.requires` that resolve from none of `fromDirs`
+ * (the user's working directory, optlayers' package root).
+ */
+export function missingRequirements(example: BundledExample, fromDirs: readonly string[]): string[] {
+  return (example.requires ?? []).filter((name) => !fromDirs.some((dir) => resolvesFrom(name, dir)));
+}
+
+function resolvesFrom(name: string, dir: string): boolean {
+  try {
+    createRequire(join(dir, 'noop.js')).resolve(name);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -8,7 +8,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BUNDLED_EXAMPLES } from './examples_catalog.js';
+import { BUNDLED_EXAMPLES, missingRequirements } from './examples_catalog.js';
 import { runScriptFile } from './script_runner.js';
 
 /** The folder of optlayers' package.json: two levels up from src/cli, three from dist/src/cli. */
@@ -46,7 +46,10 @@ function listExamples(): void {
       ? 'bundled examples (run with: npx optlayers run NAME):'
       : 'examples (in the optlayers repository, not shipped in the npm package; run them from a clone with: npx optlayers run NAME):',
   );
-  for (const e of BUNDLED_EXAMPLES) console.log(`  ${e.name.padEnd(width)}  ${e.description}  [${e.file}]`);
+  for (const e of BUNDLED_EXAMPLES) {
+    const needs = e.requires?.length ? `  (needs npm package${e.requires.length > 1 ? 's' : ''} ${e.requires.join(', ')}: npm install ${e.requires.join(' ')})` : '';
+    console.log(`  ${e.name.padEnd(width)}  ${e.description}  [${e.file}]${needs}`);
+  }
 }
 
 /** A path to an existing file, or a bundled example's file; exits with code 2 otherwise. */
@@ -59,7 +62,11 @@ function resolveScript(target: string): string {
   const example = BUNDLED_EXAMPLES.find((e) => e.name === target);
   if (example) {
     const file = resolve(packageRoot, example.file);
-    if (existsSync(file)) return file;
+    if (existsSync(file)) {
+      const missing = missingRequirements(example, [process.cwd(), packageRoot]);
+      if (missing.length > 0) fail(`example '${target}' needs the npm package${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, not installed: run \`npm install ${missing.join(' ')}\``, 2);
+      return file;
+    }
     fail(`example '${target}' is not shipped in the npm package; run it from a clone of the optlayers repository (${example.file})`, 2);
   }
   fail(`no script file '${target}' (looked for ${asPath}) and no bundled example of that name; see 'optlayers examples'`, 2);

@@ -1,4 +1,5 @@
 import { SOLVER_CHOICES, type SolverChoice } from '../../dsl/solve/index.js';
+import { resolveTolerance } from '../../dsl/problem/solve_options.js';
 import type { ConeDerivativeOptions } from '../../solvers/cone_derivative/cone_derivative_types.js';
 import { ValueError } from '../../solvers/errors.js';
 import { availableQpThreads } from '../../solvers/qp/index.js';
@@ -26,8 +27,17 @@ export interface ConvexLayerOptions {
    * the cone-program derivative; 'scs' and 'qp' force a route.
    */
   solver?: ConvexSolverChoice;
-  /** Stopping tolerance: SCS epsAbs = epsRel, and the QP solver's scaled KKT tolerance (defaults: 1e-8 SCS, 1e-10 QP). */
+  /**
+   * Stopping tolerance, the simple knob (as in `problem.solve`): SCS
+   * epsAbs = epsRel = tol, and the QP solver's scaled KKT tolerance
+   * (defaults: 1e-8 SCS, 1e-10 QP). Giving it with a different
+   * `epsAbs`/`epsRel` is a ValueError.
+   */
   tol?: number;
+  /** Absolute tolerance (fine control): SCS epsAbs; the QP route uses min(epsAbs, epsRel). */
+  epsAbs?: number;
+  /** Relative tolerance (fine control): SCS epsRel; the QP route uses min(epsAbs, epsRel). */
+  epsRel?: number;
   /** Iteration limit per batch element (SCS or QP). */
   maxIters?: number;
   /** Start each SCS solve from the previous call's solution in the same batch slot. */
@@ -36,9 +46,9 @@ export interface ConvexLayerOptions {
   onSolverFailure?: SolverFailurePolicy;
   /** Treat 'optimal_inaccurate' (residuals within the solver's looser, checked tolerance) as solved. Default false. */
   acceptInaccurate?: boolean;
-  /** Further SCS settings (overridden by `tol`/`maxIters` when those are given). */
+  /** Further SCS settings (overridden by `tol`/`epsAbs`/`epsRel`/`maxIters` when those are given). */
   scs?: ScsOptions;
-  /** Further QP settings (overridden by `tol`/`maxIters` when those are given). */
+  /** Further QP settings (overridden by `tol`/`epsAbs`/`epsRel`/`maxIters` when those are given). */
   qp?: QpOptions;
   /** Settings of the linear solve in the cone-program derivative (SCS route). */
   derivative?: ConeDerivativeOptions;
@@ -57,7 +67,8 @@ export interface ResolvedConvexOptions {
 
 const SOLVERS: readonly ConvexSolverChoice[] = SOLVER_CHOICES;
 const POLICIES: readonly SolverFailurePolicy[] = ['throw', 'zero-gradient', 'best-effort'];
-const KNOWN = new Set(['solver', 'tol', 'maxIters', 'warmStart', 'onSolverFailure', 'acceptInaccurate', 'scs', 'qp', 'derivative']);
+/** The keys `ConvexLayerOptions` accepts. */
+export const CONVEX_OPTION_KEYS: readonly string[] = ['solver', 'tol', 'epsAbs', 'epsRel', 'maxIters', 'warmStart', 'onSolverFailure', 'acceptInaccurate', 'scs', 'qp', 'derivative'];
 // Every key of `ScsOptions` (the SCS resolver checks their values).
 /** Largest GMRES iteration count / restart length a ConvexLayer config may ask of the cone-program derivative. */
 const DERIVATIVE_MAX_ITERS = 100_000;
@@ -68,7 +79,9 @@ const DERIVATIVE_MAX_DENSE = 8_000;
  * Fills the defaults of a ConvexLayer and validates every option, throwing a
  * `ValueError` naming the bad one:
  * - `solver` 'auto';
- * - `tol`: when set it applies to both routes; unset, SCS keeps its own
+ * - `tol` / `epsAbs` / `epsRel` (the vocabulary of `problem.solve`, see
+ *   `resolveTolerance`): `tol` sets epsAbs = epsRel; SCS takes epsAbs and
+ *   epsRel, the QP route min(epsAbs, epsRel); unset, SCS keeps its own
  *   default (epsAbs = epsRel = 1e-8) and the QP route uses a scaled KKT
  *   residual of 1e-10 (tighter than the QP solver's 1e-9, for accurate gradients);
  * - `maxIters`: unset keeps each solver's default (SCS 100000, QP 50);
@@ -84,9 +97,7 @@ const DERIVATIVE_MAX_DENSE = 8_000;
  *   resolvers validate them.
  */
 export function resolveConvexOptions(options: ConvexLayerOptions = {}): ResolvedConvexOptions {
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) throw new ValueError(`unknown ConvexLayer option '${key}'`);
-  }
+  rejectUnknownKeys(options, CONVEX_OPTION_KEYS, 'ConvexLayer option');
   const solver = options.solver ?? 'auto';
   if (!SOLVERS.includes(solver)) throw new ValueError(`ConvexLayer option solver must be one of ${SOLVERS.join(', ')}, got '${String(solver)}'`);
   const policy = options.onSolverFailure ?? 'throw';
@@ -99,11 +110,12 @@ export function resolveConvexOptions(options: ConvexLayerOptions = {}): Resolved
   if (options.qp !== undefined && (typeof options.qp !== 'object' || options.qp === null)) throw new ValueError('ConvexLayer option qp must be an object');
   rejectUnknownKeys(options.scs, SCS_OPTION_KEYS, 'ConvexLayer option scs');
   rejectUnknownKeys(options.derivative, DERIVATIVE_OPTION_KEYS, 'ConvexLayer option derivative');
-  const { tol, maxIters } = options;
-  if (tol !== undefined && !(typeof tol === 'number' && tol > 0 && tol < 1)) {
-    // A tolerance of 1 or more accepts any point as 'optimal' (and SCS rejects it): never from a config.
-    throw new ValueError(`ConvexLayer option tol must be a number in (0, 1), got ${String(tol)}`);
-  }
+  const { maxIters } = options;
+  // A tolerance of 1 or more accepts any point as 'optimal' (and SCS rejects it): never from a config.
+  const { epsAbs, epsRel } = resolveTolerance(options, 'ConvexLayer option');
+  const given = [epsAbs, epsRel].filter((v): v is number => v !== undefined);
+  // The interior point method has one scaled tolerance: the tighter of the two asked for.
+  const tol = given.length > 0 ? Math.min(...given) : undefined;
   if (maxIters !== undefined) checkIntegerInRange(maxIters, 1, ITERATION_CAPS.scs, 'ConvexLayer option maxIters');
   if (options.qp?.maxIters !== undefined) checkIntegerInRange(options.qp.maxIters, 1, ITERATION_CAPS.qp, 'ConvexLayer option qp.maxIters');
   if (options.scs?.maxIters !== undefined) checkIntegerInRange(options.scs.maxIters, 1, ITERATION_CAPS.scs, 'ConvexLayer option scs.maxIters');
@@ -133,9 +145,9 @@ export function resolveConvexOptions(options: ConvexLayerOptions = {}): Resolved
   if (d.restart !== undefined) checkIntegerInRange(d.restart, 0, DERIVATIVE_MAX_ITERS, 'ConvexLayer option derivative.restart');
   if (d.denseLimit !== undefined) checkIntegerInRange(d.denseLimit, 0, DERIVATIVE_MAX_DENSE, 'ConvexLayer option derivative.denseLimit');
   resolveDerivativeOptions(d);
+  if (epsAbs !== undefined) scs.epsAbs = epsAbs;
+  if (epsRel !== undefined) scs.epsRel = epsRel;
   if (tol !== undefined) {
-    scs.epsAbs = tol;
-    scs.epsRel = tol;
     qp.tol = tol;
     if (qp.tolInaccurate !== undefined && qp.tolInaccurate < tol) qp.tolInaccurate = tol;
     else if (qp.tolInaccurate === undefined && tol > 1e-5) qp.tolInaccurate = tol;

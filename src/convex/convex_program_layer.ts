@@ -4,22 +4,16 @@ import { ShapeError, ValueError } from '../../solvers/errors.js';
 import { Problem } from '../../dsl/index.js';
 import { rejectUnknownLayerKeys } from '../options_check.js';
 import { readName, registerLayer, storeName, type StoredName } from '../serialization.js';
-import { ConvexLayer } from './convex_layer.js';
+import { ConvexTensorMap } from './convex_tensor_map.js';
 import type { ConvexLayerOptions } from './convex_options.js';
 import { problemRefs, type ConvexProblem } from './problem_access.js';
 import { registeredProblem } from './problem_registry.js';
 import type { ConvexBackwardStats, ConvexCallStats } from './solution_map.js';
+import { readNames, readWeightParameters, serializeInitializer, toInitializer, type StoredWeightParameter, type WeightInitializer } from './weight_parameters.js';
 
-type BaseLayerArgs = NonNullable<ConstructorParameters<typeof tf.layers.Layer>[0]>;
-type Initializer = ReturnType<typeof tf.initializers.zeros>;
-type LayerShape = Array<number | null>;
+export type { StoredWeightParameter, WeightInitializer } from './weight_parameters.js';
 
-/**
- * How to initialize a weight parameter: the name of a tfjs initializer
- * ('zeros', 'ones', 'glorotUniform', 'randomNormal', ...), a serialized one
- * `{className, config}`, or an initializer object.
- */
-export type WeightInitializer = string | { className: string; config?: tf.serialization.ConfigDict } | Initializer;
+import type { BaseLayerArgs, LayerShape } from '../icnn/layer_types.js';
 
 /** Arguments of `ConvexProgramLayer`. */
 export interface ConvexProgramLayerArgs extends BaseLayerArgs {
@@ -42,56 +36,7 @@ export interface ConvexProgramLayerArgs extends BaseLayerArgs {
   solverOptions?: ConvexLayerOptions;
 }
 
-/**
- * A weight parameter as `getConfig` stores it: the parameter name under a
- * `name` key (the one string tfjs's save/load case conversion leaves alone,
- * see `StoredName`) and its initializer.
- */
-export interface StoredWeightParameter {
-  readonly name: string;
-  readonly initializer: WeightInitializer;
-}
-
 const OWN_KEYS = ['problem', 'inputParameters', 'weightParameters', 'outputVariables', 'solverOptions'];
-
-function readWeightParameters(value: unknown): Record<string, WeightInitializer> {
-  if (value === undefined || value === null) return {};
-  if (Array.isArray(value)) {
-    const out: Record<string, WeightInitializer> = {};
-    value.forEach((entry: unknown, i) => {
-      const e = entry as Partial<StoredWeightParameter> | null;
-      if (e === null || typeof e !== 'object' || typeof e.name !== 'string' || e.initializer === undefined) {
-        throw new ValueError(`ConvexProgramLayer weightParameters[${i}] must be {name, initializer}, got ${JSON.stringify(entry)}`);
-      }
-      if (e.name in out) throw new ValueError(`ConvexProgramLayer weightParameters lists '${e.name}' twice`);
-      out[e.name] = e.initializer;
-    });
-    return out;
-  }
-  if (typeof value !== 'object') throw new ValueError(`ConvexProgramLayer weightParameters must be an object {name: initializer}, got ${typeof value}`);
-  return { ...(value as Record<string, WeightInitializer>) };
-}
-
-function readNames(value: unknown, what: string): string[] {
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) throw new ValueError(`ConvexProgramLayer ${what} must be an array of names, got ${typeof value}`);
-  return value.map((v: unknown, i) => readName(v, `ConvexProgramLayer ${what}[${i}]`));
-}
-
-function toInitializer(init: WeightInitializer, what: string): Initializer {
-  if (typeof init === 'object' && 'apply' in init && typeof (init as Initializer).apply === 'function') return init as Initializer;
-  const spec = typeof init === 'string' ? { className: init, config: {} } : (init as { className: string; config?: tf.serialization.ConfigDict });
-  const key = spec.className.charAt(0).toLowerCase() + spec.className.slice(1);
-  const factory = (tf.initializers as unknown as Record<string, ((c: unknown) => Initializer) | undefined>)[key];
-  if (typeof factory !== 'function') throw new ValueError(`${what}: unknown initializer '${spec.className}'`);
-  return factory(spec.config ?? {});
-}
-
-function serializeInitializer(init: WeightInitializer): tf.serialization.ConfigDict | string {
-  if (typeof init === 'string') return init;
-  if ('getClassName' in init && typeof init.getClassName === 'function') return { className: init.getClassName(), config: init.getConfig() };
-  return init as tf.serialization.ConfigDict;
-}
 
 /**
  * The `tf.layers.Layer` form of a convex optimization layer (Agrawal et al.,
@@ -101,11 +46,15 @@ function serializeInitializer(init: WeightInitializer): tf.serialization.ConfigD
  * values of the chosen variables, [batch, ...variable shape]. Serializable
  * when the problem is given by a name registered with `registerProblem`.
  * Works in `tf.sequential`, `tf.model` and `model.fit`.
+ *
+ * `ConvexLayer` now does the same (`parameters` as inputs, `weightParameters`,
+ * `variables`, duals, solver options at the top level) and also works as a
+ * function; this class stays so existing code and saved models keep working.
  */
 export class ConvexProgramLayer extends tf.layers.Layer {
   static readonly className = 'ConvexProgramLayer';
-  /** The wrapped tensor-level layer (its `lastStats` reports the latest solve). */
-  readonly convex: ConvexLayer;
+  /** The wrapped tensor-level map (its `lastStats` reports the latest solve). */
+  readonly convex: ConvexTensorMap;
   private readonly problemName: string | undefined;
   private readonly inputNames: string[];
   private readonly weightInits: Record<string, WeightInitializer>;
@@ -124,9 +73,9 @@ export class ConvexProgramLayer extends tf.layers.Layer {
       this.problemName = readName(args.problem, 'ConvexProgramLayer problem (a registered name or a Problem)');
     }
     const problem = this.problemName === undefined ? (args.problem as ConvexProblem) : registeredProblem(this.problemName);
-    this.inputNames = readNames(args.inputParameters, 'inputParameters');
-    this.weightInits = readWeightParameters(args.weightParameters);
-    this.outputNames = readNames(args.outputVariables, 'outputVariables');
+    this.inputNames = readNames(args.inputParameters, 'ConvexProgramLayer inputParameters');
+    this.weightInits = readWeightParameters(args.weightParameters, 'ConvexProgramLayer');
+    this.outputNames = readNames(args.outputVariables, 'ConvexProgramLayer outputVariables');
     if (args.solverOptions !== undefined && (typeof args.solverOptions !== 'object' || args.solverOptions === null)) {
       throw new ValueError('ConvexProgramLayer solverOptions must be an object');
     }
@@ -143,15 +92,15 @@ export class ConvexProgramLayer extends tf.layers.Layer {
     };
     const ordered = [...this.inputNames, ...Object.keys(this.weightInits)].map((n) => lookup(n, 'parameter'));
     this.outputRefs = this.outputNames.map((n) => lookup(n, 'variable'));
-    this.convex = new ConvexLayer(problem, { ...this.solverOptions, parameters: ordered, variables: this.outputRefs });
+    this.convex = new ConvexTensorMap(problem, { ...this.solverOptions, parameters: ordered, variables: this.outputRefs });
   }
 
-  /** Per batch element statuses, messages, iterations, route and policy of the latest call (see `ConvexLayer.lastStats`). */
+  /** Per batch element statuses, messages, iterations, route and policy of the latest call (see `ConvexTensorMap.lastStats`). */
   get lastStats(): ConvexCallStats | undefined {
     return this.convex.lastStats;
   }
 
-  /** Per batch element outcome of the latest backward pass (see `ConvexLayer.lastBackwardStats`). */
+  /** Per batch element outcome of the latest backward pass (see `ConvexTensorMap.lastBackwardStats`). */
   get lastBackwardStats(): ConvexBackwardStats | undefined {
     return this.convex.lastBackwardStats;
   }

@@ -2,16 +2,18 @@
  * optlayers convex layers: differentiable convex optimization layers over the
  * DPP DSL (Agrawal et al., "Differentiable Convex Optimization Layers", 2019).
  */
-export { ConvexLayer, type ConvexLayerConfig } from './convex_layer.js';
+export { ConvexLayer, convexLayer, type ConvexLayerConfig, type ConvexLayerArgs, type ConvexLayerInput, type ProblemRef, type DualRef } from './convex_layer.js';
+export { ConvexTensorMap, type ConvexTensorMapConfig } from './convex_tensor_map.js';
 export {
   ConvexProgramLayer,
   convexProgramLayer,
   type ConvexProgramLayerArgs,
-  type WeightInitializer,
-  type StoredWeightParameter,
 } from './convex_program_layer.js';
+export type { WeightInitializer, StoredWeightParameter } from './weight_parameters.js';
+export type { ConvexProblem } from './problem_access.js';
 export {
   resolveConvexOptions,
+  CONVEX_OPTION_KEYS,
   type ConvexLayerOptions,
   type ConvexSolverChoice,
   type ResolvedConvexOptions,

@@ -13,6 +13,7 @@ export type DeqCellInput = 'concat' | 'list';
  * that `tf.variableGrads`, optimizers and `model.fit` see their gradients).
  */
 export interface DeqCell {
+  /** f(z, x): the next iterate for state z [batch, units] and input x [batch, features]. */
   apply(z: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor2D;
   /** Trainable tensors (tf.Variables) that `apply` reads, in a fixed order. */
   variables(): tf.Tensor[];

@@ -27,7 +27,14 @@ export type DeqBaseLayerArgs = NonNullable<ConstructorParameters<typeof tf.layer
  */
 export interface DeqFunctionCell {
   /** Weights to create in `build`; `shape` may depend on the input width and units. */
-  readonly weights: ReadonlyArray<{ name: string; shape: (inputDim: number, units: number) => number[]; initializer?: DeqInitializer }>;
+  readonly weights: ReadonlyArray<{
+    /** The weight's name (unique within the cell). */
+    name: string;
+    /** The weight's shape as a function of the input width and the number of units. */
+    shape: (inputDim: number, units: number) => number[];
+    /** Its initializer (default Glorot uniform). */
+    initializer?: DeqInitializer;
+  }>;
   /** f(z, x) with the weight values in declaration order. */
   apply(z: tf.Tensor2D, x: tf.Tensor2D, weights: readonly tf.Tensor[]): tf.Tensor2D;
 }
@@ -137,6 +144,14 @@ export class DEQLayer extends tf.layers.Layer {
     }
     if (this.jacobian && this.jacobian.weight > 0) this.addLoss(() => this.jacobianLoss());
     this.built = true;
+  }
+
+  /**
+   * The built cell f(z, x) and the resolved solver options, for code that runs
+   * its own equilibrium on this layer (src/deq/joint); undefined before `build`.
+   */
+  get equilibrium(): { readonly cell: DeqCell; readonly options: ResolvedDeqOptions } | undefined {
+    return this.deqCell ? { cell: this.deqCell, options: this.options } : undefined;
   }
 
   override get trainableWeights(): tf.LayerVariable[] {

@@ -15,3 +15,4 @@ export {
 } from './jacobian_regularization.js';
 export { DEQLayer, deqLayer, type DEQLayerArgs, type DeqFunctionCell, type DeqInitializer, type DeqBaseLayerArgs } from './deq_layer.js';
 export { applySamplePolicy, checkSamplePolicy, zeroRows, SAMPLE_FAILURE_POLICIES, type SampleFailurePolicy, type SamplePolicyResult } from './sample_policy.js';
+export * from './joint/index.js';

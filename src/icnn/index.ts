@@ -11,4 +11,4 @@ export { createIcnnWeights, type IcnnLayerWeights } from './icnn_weights.js';
 export { ICNN, icnn, resolveIcnnArgs, type ICNNArgs, type ResolvedICNNArgs } from './icnn_layer.js';
 export { picnnForward, createPicnnWeights, checkConditionActivation, type ConditionActivation, type PicnnLayerWeights } from './picnn_forward.js';
 export { PICNN, picnn, resolvePicnnArgs, type PICNNArgs, type ResolvedPICNNArgs } from './picnn_layer.js';
-export type { BaseLayerArgs, LayerShape, WeightFactory } from './layer_types.js';
+export type { BaseLayerArgs, Initializer, LayerShape, WeightFactory } from './layer_types.js';

@@ -3,3 +3,4 @@ export { resolveMonDeqOptions, checkMonotonicity, type MonDeqOptions, type MonDe
 export { forwardBackwardMap, peacemanRachfordMap, backwardForwardBackwardMap, backwardPeacemanRachfordMap } from './mondeq_splitting.js';
 export { monDeq, type MonDeqWeights, type MonDeqResult } from './mondeq_function.js';
 export { MonDEQLayer, monDeqLayer, type MonDEQLayerArgs, type MonDeqBaseLayerArgs } from './mondeq_layer.js';
+export * from './ibp/index.js';

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { ShapeError, ValueError } from '../../solvers/errors.js';
 import type { FixedPointStats } from '../deq/fixed_point_monitor.js';
-import { restoreSolverName } from '../deq/deq_layer.js';
-import { registerLayer, restoreEnum } from '../serialization.js';
+import { registerLayer } from '../serialization.js';
+import { monDeqArgsFromConfig, monDeqConfig } from './mondeq_config.js';
 import { monDeq } from './mondeq_function.js';
 import { MONDEQ_OPTION_KEYS, checkMonotonicity, resolveMonDeqOptions, type MonDeqOptions } from './mondeq_options.js';
 import { MAX_LAYER_WIDTH, checkFloatTensor, checkIntegerInRange, rejectUnknownLayerKeys } from '../options_check.js';
@@ -100,9 +100,7 @@ export class MonDEQLayer extends tf.layers.Layer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    const config: tf.serialization.ConfigDict = { units: this.units, monotonicity: this.monotonicity };
-    for (const [k, v] of Object.entries(this.rawOptions)) if (v !== undefined) config[k] = JSON.parse(JSON.stringify(v)) as tf.serialization.ConfigDictValue;
-    return { ...super.getConfig(), ...config };
+    return { ...super.getConfig(), ...monDeqConfig(this.units, this.monotonicity, this.rawOptions) };
   }
 
   /** Rebuilds the layer from a saved config, undoing tfjs's camelCasing of enumerated values ('peaceman_rachford'). */
@@ -110,10 +108,7 @@ export class MonDEQLayer extends tf.layers.Layer {
     cls: tf.serialization.SerializableConstructor<T>,
     config: tf.serialization.ConfigDict,
   ): T {
-    const args: Record<string, unknown> = { ...config };
-    if (config['splitting'] !== undefined) args['splitting'] = restoreEnum(config['splitting'], ['forward_backward', 'peaceman_rachford']);
-    for (const key of ['forward', 'backward']) if (config[key] !== undefined) args[key] = restoreSolverName(config[key]);
-    return new cls(args);
+    return new cls(monDeqArgsFromConfig(config));
   }
 }
 registerLayer(MonDEQLayer);

@@ -30,6 +30,7 @@ export interface MonDeqOperator {
   readonly alpha: number;
   /** (I + alpha (I - W))^{-1}, row-major column convention (Peaceman-Rachford only). */
   readonly resolvent: tf.Tensor2D | undefined;
+  /** Releases the operator's tensors (the cached resolvent). */
   dispose(): void;
 }
 

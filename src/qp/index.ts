@@ -18,4 +18,4 @@ export {
 } from './qp_options.js';
 export { qpBackwardFailures } from './qp_backward_check.js';
 export { resolveQpShapes, QP_ARGUMENT_NAMES, type QpArgumentName, type QpLayout, type QpShapes } from './qp_shapes.js';
-export { resolveOptNetStructure, type FeasiblePoint, type FixedValue, type OptNetSource } from './optnet_args.js';
+export { resolveOptNetStructure, type FeasiblePoint, type FixedValue, type OptNetSource, type OptNetStructure, type ResolvedOptNetStructure } from './optnet_args.js';

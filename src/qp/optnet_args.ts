@@ -140,6 +140,8 @@ export function resolveOptNetStructure(args: OptNetStructure): ResolvedOptNetStr
   if (seed !== undefined && !Number.isInteger(seed)) throw new ValueError(`OptNetLayer seed must be an integer, got ${seed}`);
   const qp = resolveQpLayerOptions({
     tol: args.tol ?? undefined,
+    epsAbs: args.epsAbs ?? undefined,
+    epsRel: args.epsRel ?? undefined,
     maxIters: args.maxIters ?? undefined,
     onSolverFailure: args.onSolverFailure ?? undefined,
     acceptInaccurate: args.acceptInaccurate ?? undefined,

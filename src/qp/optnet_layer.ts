@@ -49,6 +49,10 @@ export interface OptNetLayerArgs extends LayerArgs {
   seed?: number;
   /** Interior point tolerance; default: the solver's. */
   tol?: number;
+  /** Absolute / relative tolerance (the vocabulary of `problem.solve`); the interior point method uses min(epsAbs, epsRel), saved as `tol`. */
+  epsAbs?: number;
+  /** See `epsAbs`. */
+  epsRel?: number;
   /** Interior point iteration limit; default: the solver's. */
   maxIters?: number;
   /** Failed-solve policy (see `QpFailurePolicy`); default 'throw'. */
@@ -61,7 +65,7 @@ export interface OptNetLayerArgs extends LayerArgs {
   onBackward?: (report: QpBackwardReport) => void;
 }
 
-const OWN_KEYS = ['nVariables', 'nIneq', 'nEq', 'inputs', 'fixed', 'eps', 'feasiblePoint', 'seed', 'tol', 'maxIters', 'onSolverFailure', 'acceptInaccurate', 'onSolve', 'onBackward'];
+const OWN_KEYS = ['nVariables', 'nIneq', 'nEq', 'inputs', 'fixed', 'eps', 'feasiblePoint', 'seed', 'tol', 'epsAbs', 'epsRel', 'maxIters', 'onSolverFailure', 'acceptInaccurate', 'onSolve', 'onBackward'];
 
 /**
  * The OptNet layer (Amos & Kolter, "OptNet: Differentiable Optimization as a

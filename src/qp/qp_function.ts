@@ -150,7 +150,9 @@ function safeBackward(batch: QpBatch, result: QpResult, dlDz: Float64Array, reje
  * problems. Q must be symmetric positive semidefinite.
  *
  * Gradients (through `tf.customGrad`) come from implicit differentiation of
- * the KKT conditions, reusing the solver's final factorization (OptNet eq. 7-8):
+ * the KKT conditions at the solver's final KKT matrix (OptNet eq. 7-8); its
+ * factorization is the polishing one, or is computed on the first backward
+ * call, so a forward pass that is never differentiated does not pay for it:
  * dp = dz, dQ = 1/2 (dz z' + z dz'), dG = D(lam) dlam z' + lam dz',
  * dh = -D(lam) dlam, dA = dnu z' + nu dz', db = -dnu.
  *

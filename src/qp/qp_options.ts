@@ -1,3 +1,4 @@
+import { resolveTolerance } from '../../dsl/problem/solve_options.js';
 import { ValueError } from '../../solvers/errors.js';
 import type { SolverStatus } from '../../solvers/status.js';
 import { ITERATION_CAPS, checkIntegerInRange, rejectUnknownKeys } from '../options_check.js';
@@ -66,8 +67,20 @@ export interface QpSolveReport {
 
 /** Options of the differentiable QP (`qp()` and `OptNetLayer`). */
 export interface QpLayerOptions {
-  /** Interior point stopping tolerance (scaled KKT residual and gap); default: the solver's default. */
+  /**
+   * Interior point stopping tolerance (scaled KKT residual and gap), the
+   * simple knob shared with `problem.solve` and `ConvexLayer`; default: the
+   * solver's default.
+   */
   tol?: number;
+  /**
+   * Absolute / relative tolerances, accepted for the shared vocabulary: the
+   * interior point method has one scaled tolerance, min(epsAbs, epsRel).
+   * Giving `tol` with a different value is a ValueError.
+   */
+  epsAbs?: number;
+  /** See `epsAbs`. */
+  epsRel?: number;
   /** Interior point iteration limit per example; default: the solver's default. */
   maxIters?: number;
   /** What a non-optimal example does; default `'throw'`. See `QpFailurePolicy`. */
@@ -86,17 +99,20 @@ export interface ResolvedQpLayerOptions {
   readonly maxIters: number | undefined;
   readonly onSolverFailure: QpFailurePolicy;
   readonly acceptInaccurate: boolean;
+  /** Called after every forward solve with the per-example report (undefined: not called). */
   readonly onSolve: ((report: QpSolveReport) => void) | undefined;
+  /** Called after every backward pass with the per-example report (undefined: not called). */
   readonly onBackward: ((report: QpBackwardReport) => void) | undefined;
 }
 
 const POLICIES: readonly QpFailurePolicy[] = ['throw', 'zero-gradient', 'best-effort'];
 
 /** The keys `QpLayerOptions` accepts. */
-export const QP_LAYER_OPTION_KEYS: readonly string[] = ['tol', 'maxIters', 'onSolverFailure', 'acceptInaccurate', 'onSolve', 'onBackward'];
+export const QP_LAYER_OPTION_KEYS: readonly string[] = ['tol', 'epsAbs', 'epsRel', 'maxIters', 'onSolverFailure', 'acceptInaccurate', 'onSolve', 'onBackward'];
 
 /**
- * Validates `QpLayerOptions` and fills in defaults: solver tolerance and
+ * Validates `QpLayerOptions` and fills in defaults: the tolerance (`tol`,
+ * or min(`epsAbs`, `epsRel`), each in (0, 1), see `resolveTolerance`) and
  * iteration limit left to the solver (`undefined`; at most
  * `ITERATION_CAPS.qp` = 10000 iterations may be asked for), failure policy
  * `'throw'`, `acceptInaccurate` false. Throws a `ValueError` naming the bad
@@ -104,10 +120,10 @@ export const QP_LAYER_OPTION_KEYS: readonly string[] = ['tol', 'maxIters', 'onSo
  */
 export function resolveQpLayerOptions(options: QpLayerOptions = {}): ResolvedQpLayerOptions {
   rejectUnknownKeys(options, QP_LAYER_OPTION_KEYS, 'qp option');
-  const { tol, maxIters, onSolverFailure = 'throw', acceptInaccurate = false, onSolve, onBackward } = options;
-  if (tol !== undefined && !(Number.isFinite(tol) && tol > 0)) {
-    throw new ValueError(`qp option tol must be a positive finite number, got ${tol}`);
-  }
+  const { maxIters, onSolverFailure = 'throw', acceptInaccurate = false, onSolve, onBackward } = options;
+  const { epsAbs, epsRel } = resolveTolerance(options, 'qp option');
+  const given = [epsAbs, epsRel].filter((v): v is number => v !== undefined);
+  const tol = given.length > 0 ? Math.min(...given) : undefined;
   if (maxIters !== undefined) checkIntegerInRange(maxIters, 1, ITERATION_CAPS.qp, 'qp option maxIters');
   if (typeof acceptInaccurate !== 'boolean') throw new ValueError(`qp option acceptInaccurate must be a boolean, got ${String(acceptInaccurate)}`);
   if (onBackward !== undefined && typeof onBackward !== 'function') throw new ValueError('qp option onBackward must be a function');

@@ -2,6 +2,7 @@ import { ShapeError } from '../../solvers/errors.js';
 
 /** The six QP arguments in the order `qp(Q, p, G, h, A, b)` takes them. */
 export const QP_ARGUMENT_NAMES = ['Q', 'p', 'G', 'h', 'A', 'b'] as const;
+/** The name of a `qp()` argument: 'Q', 'p', 'G', 'h', 'A' or 'b' (used in error messages). */
 export type QpArgumentName = (typeof QP_ARGUMENT_NAMES)[number];
 
 /** Shape of one argument as handed to `resolveQpShapes` (`undefined` = omitted). */

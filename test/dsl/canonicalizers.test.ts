@@ -34,6 +34,15 @@ import {
   sumLargest,
   sumSquares,
   variable,
+  geoMean,
+  pnorm,
+  harmonicMean,
+  cummax,
+  log1p,
+  xexp,
+  relEntr,
+  logNormcdf,
+  dotsort,
 } from '../../dsl/index.js';
 import { initSolvers } from '../../solvers/index.js';
 
@@ -81,6 +90,15 @@ const cases: { name: string; atom: AtomName; build: (x: Expression, y: Expressio
   { name: 'klDiv', atom: 'klDiv', build: (_x, _y, px, py) => klDiv(px, py) },
   { name: 'logSumExp', atom: 'logSumExp', build: (x) => logSumExp(x) },
   { name: 'logistic', atom: 'logistic', build: (x) => logistic(x) },
+  { name: 'geoMean', atom: 'geoMean', build: (_x, _y, px) => geoMean(px, [1, 2, 0, 0.5]) },
+  { name: 'pnorm 3', atom: 'pnorm', build: (x) => pnorm(x, 3) },
+  { name: 'harmonicMean', atom: 'harmonicMean', build: (_x, _y, px) => harmonicMean(px) },
+  { name: 'cummax (matrix, axis 1)', atom: 'cummax', build: (x) => cummax(x.reshape([2, 2]), 1) },
+  { name: 'log1p', atom: 'log1p', build: (_x, _y, px) => log1p(px) },
+  { name: 'xexp', atom: 'xexp', build: (_x, _y, px) => xexp(px) },
+  { name: 'relEntr', atom: 'relEntr', build: (_x, _y, px, py) => relEntr(px, py) },
+  { name: 'logNormcdf', atom: 'logNormcdf', build: (x) => logNormcdf(x) },
+  { name: 'dotsort', atom: 'dotsort', build: (x) => dotsort(x, [2, -1, 0.5]) },
 ];
 
 describe('canonicalizers', () => {
@@ -88,6 +106,7 @@ describe('canonicalizers', () => {
     const names: AtomName[] = [
       'abs', 'pos', 'neg', 'maximum', 'minimum', 'max', 'min', 'sumLargest', 'norm1', 'norm2', 'normInf', 'sumSquares', 'square',
       'quadOverLin', 'quadForm', 'huber', 'sqrt', 'invPos', 'power', 'exp', 'log', 'entr', 'klDiv', 'logSumExp', 'logistic',
+      'geoMean', 'pnorm', 'harmonicMean', 'cummax', 'log1p', 'xexp', 'relEntr', 'logNormcdf', 'dotsort',
     ];
     expect(Object.keys(CANONICALIZERS).sort()).toEqual([...names].sort());
     for (const n of names) expect(typeof CANONICALIZERS[n]).toBe('function');

@@ -95,7 +95,7 @@ export function randomAffine(rng: Rng, shape: Shape, depth: number): RandomAffin
       () => (s.length === 0 ? g(rng() < 0.5 ? [3] : [2, 3]).sum() : s.length === 1 ? g([2, s[0]!]).sum(0) : undefined),
       () => (s.length === 1 ? g([s[0]!, 3]).sum(1) : undefined),
       () => (s.length === 2 ? g([s[0]! * s[1]!]).reshape(s) : s.length === 1 && s[0]! % 2 === 0 ? g([2, s[0]! / 2]).vec() : undefined),
-      () => (s.length === 2 ? g([s[1]!, s[0]!]).T() : undefined),
+      () => (s.length === 2 ? g([s[1]!, s[0]!]).T : undefined),
       () => (s.length === 1 && s[0]! >= 2 ? hstack(g([1]), g([s[0]! - 1])) : s.length === 2 && s[1]! >= 2 ? hstack(g([s[0]!, 1]), g([s[0]!, s[1]! - 1])) : undefined),
       () => (s.length === 2 && s[0]! >= 2 ? vstack(g([s[1]!]), g([s[0]! - 1, s[1]!])) : undefined),
       () => (s.length >= 1 ? cumsum(g(s), s.length === 2 ? int(2) : 0) : undefined),

@@ -18,7 +18,7 @@ describe('values and attributes', () => {
 
   it('expression values follow the documented row-major semantics', () => {
     const M = constant([[1, 2, 3], [4, 5, 6]]);
-    expect(M.T().value!.toArray()).toEqual([[1, 4], [2, 5], [3, 6]]);
+    expect(M.T.value!.toArray()).toEqual([[1, 4], [2, 5], [3, 6]]);
     expect(M.sum(0).value!.toArray()).toEqual([5, 7, 9]);
     expect(M.sum(1).value!.toArray()).toEqual([6, 15]);
     expect(M.vec().value!.toArray()).toEqual([1, 2, 3, 4, 5, 6]);

@@ -128,10 +128,10 @@ describe.each(OBJECTIVE_FORMS)('known answers: affine operators inside problems 
     expectScalarClose(value, frobeniusSquared(addMatrices(y, sym, -1)), 'value');
   });
 
-  it('T() in the objective: min sumSquares(X.T() - Y) with X 2 x 3 gives X = Y\'', () => {
+  it('T in the objective: min sumSquares(X.T - Y) with X 2 x 3 gives X = Y\'', () => {
     const y = rng.normalMatrix(3, 2);
     const x = variable([2, 3], 'X');
-    solveTight(new Problem(minimize(sumSquares(x.T().sub(y)))), 'transpose fit', form);
+    solveTight(new Problem(minimize(sumSquares(x.T.sub(y)))), 'transpose fit', form);
     expectMatrixValue(x.value, refTranspose(y), 'X');
   });
 
