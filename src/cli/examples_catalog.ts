@@ -27,6 +27,8 @@ export const BUNDLED_EXAMPLES: readonly BundledExample[] = [
   { name: 'sudoku', file: 'examples/sudoku/main.ts', description: 'OptNet learns 4x4 Sudoku from examples, vs a conv net' },
   { name: 'deq', file: 'examples/deq/mnist.ts', description: 'MNIST with DEQ and monotone DEQ layers vs an explicit net', requires: ['mnist'] },
   { name: 'pendulum', file: 'examples/pendulum/main.ts', description: 'Lyapunov-stable learned dynamics of an n-link pendulum, with plots' },
+  { name: 'certified', file: 'examples/certified/main.ts', description: 'certified robustness on MNIST: LP dual-network bounds and IBP-trained monotone DEQs', requires: ['mnist'] },
+  { name: 'jiio', file: 'examples/jiio/main.ts', description: 'joint inference and input optimization: latent codes of a DEQ decoder on MNIST', requires: ['mnist'] },
 ];
 
 /**

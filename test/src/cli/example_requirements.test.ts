@@ -28,7 +28,7 @@ describe('examples that need extra npm packages', () => {
 
   it('an example whose optional package is missing prints one install line and exits 2, without a stack trace', () => {
     const script = join(scratch, 'needs_missing.ts');
-    const helper = pathToFileURL(join(root, 'examples', 'deq', 'optional_package.ts')).href;
+    const helper = pathToFileURL(join(root, 'examples', 'common', 'optional_package.ts')).href;
     writeFileSync(
       script,
       [`import { requireOptionalPackage } from '${helper}';`, "requireOptionalPackage('no-such-package-optlayers-test', import.meta.url, 'the test example');", "console.log('not reached');"].join('\n'),
