@@ -6,7 +6,7 @@
  * deliberately separate from `dsl/problem/solution_check.ts` which guards
  * `problem.solve`, so a bug there cannot hide one here.
  */
-import type { Constraint, Expression, Problem, Variable } from '../dsl/index.js';
+import type { Constraint, Expression, PowConeConstraint, Problem, Variable } from '../dsl/index.js';
 import { Value } from '../dsl/index.js';
 
 /**
@@ -76,6 +76,10 @@ export function worstViolation(constraints: readonly Constraint[], vars: readonl
     }
   }
   for (const c of constraints) {
+    if (c.kind === 'power') {
+      take(powConeViolation(c as PowConeConstraint, memo), c);
+      continue;
+    }
     const a = evaluateTolerant(c.args[0]!, memo);
     const b = evaluateTolerant(c.args[1]!, memo);
     if (!a || !b) {
@@ -97,6 +101,37 @@ export function worstViolation(constraints: readonly Constraint[], vars: readonl
     }
   }
   return { value: worst, constraint: which };
+}
+
+/**
+ * Worst relative violation of powCone(x, y, z, alpha), the set
+ * { |z_i| <= x_i^a_i y_i^(1 - a_i), x_i >= 0, y_i >= 0 } (scalars broadcast),
+ * measured as how far one coordinate must move to reach the cone: the
+ * negative parts of x_i and y_i, plus the smallest of the moves of z_i (down
+ * to the bound), of x_i (up to (|z_i| / y_i^(1-a))^(1/a)) and of y_i (up to
+ * (|z_i| / x_i^a)^(1/(1-a))), relative to 1 + |x_i| + |y_i| + |z_i|. Not the
+ * plain gap |z| - x^a y^(1-a): with a small exponent the bound is steep at
+ * x = 0 (0.13: x = 1e-9 already allows |z| = 0.07 y^0.87), so a point 1e-9
+ * off the boundary would read as violated by |z|. Infinity when an argument
+ * cannot be evaluated.
+ */
+function powConeViolation(c: PowConeConstraint, memo: Map<Expression, Float64Array | undefined>): number {
+  const [x, y, z] = c.args.map((e) => evaluateTolerant(e, memo));
+  if (!x || !y || !z) return Infinity;
+  const at = (v: Float64Array, i: number) => v[v.length === 1 ? 0 : i]!;
+  let worst = 0;
+  for (let i = 0; i < c.count; i++) {
+    const [xi, yi, zi, a] = [at(x, i), at(y, i), at(z, i), c.alphas[i]!];
+    if (![xi, yi, zi].every(Number.isFinite)) return Infinity;
+    const [xp, yp, az] = [Math.max(xi, 0), Math.max(yi, 0), Math.abs(zi)];
+    const moveZ = Math.max(0, az - xp ** a * yp ** (1 - a));
+    // x^a y^(1-a) >= |z| needs x >= (|z| / y^(1-a))^(1/a) (impossible when y = 0 < |z|), and symmetrically for y.
+    const moveX = moveZ === 0 ? 0 : yp > 0 ? Math.max(0, (az / yp ** (1 - a)) ** (1 / a) - xp) : Infinity;
+    const moveY = moveZ === 0 ? 0 : xp > 0 ? Math.max(0, (az / xp ** a) ** (1 / (1 - a)) - yp) : Infinity;
+    const gap = Math.max(0, -xi) + Math.max(0, -yi) + Math.min(moveZ, moveX, moveY);
+    worst = Math.max(worst, gap / (1 + Math.abs(xi) + Math.abs(yi) + az));
+  }
+  return worst;
 }
 
 /** Objective value at the variables' current values (NaN when it cannot be evaluated). */

@@ -14,7 +14,7 @@ import type { ConvexRoute } from '../dsl/solve/index.js';
 import { OptlayersError } from '../solvers/errors.js';
 import type { SolverStatus } from '../solvers/status.js';
 import { currentPoint, objectiveValue, probeOptimality, setPoint, worstViolation } from './dsl_evidence.js';
-import { type GeneratedProblem, generateProblem } from './dsl_generator.js';
+import { type GeneratedProblem, type GeneratorAtoms, generateProblem, resolveGeneratorAtoms } from './dsl_generator.js';
 import { checkGradient } from './dsl_gradients.js';
 import { Prng, caseSeed } from './prng.js';
 
@@ -26,6 +26,12 @@ export interface DslFuzzOptions {
   readonly seed: number;
   /** First case index (default 0): cases from .. from + cases - 1 run, so a long campaign can be split into chunks. */
   readonly from?: number;
+  /**
+   * The generator's atom lists (default 'base'): 'extended' adds the issue 12
+   * atoms, axis variants and powCone constraints, and numbers its cases
+   * separately (a seed's 'base' cases never change).
+   */
+  readonly atoms?: GeneratorAtoms;
   /** Only run these case indices (replaying failures). */
   readonly only?: readonly number[];
   /** Fraction of regularized feasible DPP problems with parameters that also get gradient checks (default 0.25). */
@@ -120,6 +126,7 @@ export const INFORMATIVE: ReadonlySet<string> = new Set(['flagged', 'gradient-fl
 
 /** Runs a campaign; never throws for a failing case (it is counted and listed). */
 export async function runDslFuzz(options: DslFuzzOptions): Promise<DslFuzzSummary> {
+  const atoms = resolveGeneratorAtoms(options.atoms);
   await initSolvers();
   const start = Date.now();
   const counts = {
@@ -150,7 +157,7 @@ export async function runDslFuzz(options: DslFuzzOptions): Promise<DslFuzzSummar
     };
     try {
       if (options.stallCases?.includes(index)) for (;;);
-      const g = generateProblem(rng);
+      const g = generateProblem(rng, { atoms });
       text = describeProblem(g);
       g.used.forEach((u) => coverage.add(u));
       if (!g.problem.isDcp()) {

@@ -8,6 +8,9 @@
  * to be positive there) and a box on every variable, so it is feasible and
  * bounded, unless an infeasibility (bounds contradicting the box) or
  * unboundedness (a free variable in a linear objective term) is planted.
+ * `atoms: 'extended'` appends the issue 12 atoms' options to every list
+ * (dsl_generator_extended.ts); the default 'base' lists are unchanged, so
+ * every seed's base problems (and the regression cases found with them) are too.
  */
 import {
   type Constraint,
@@ -57,6 +60,9 @@ import {
   variable,
   vstack,
 } from '../dsl/index.js';
+import { constantAtom, randomPsd } from './dsl_constant_atoms.js';
+import { type GeneratorDraws, extendedAffine, extendedConcave, extendedConvex, powConeConstraint } from './dsl_generator_extended.js';
+import { ValueError } from '../solvers/errors.js';
 import type { Prng } from './prng.js';
 
 /** What a generated problem is known to be. */
@@ -86,18 +92,43 @@ const sizeOf = (s: Shape) => s.reduce((a, b) => a * b, 1);
 /** Half-width of the box on every variable; x0 lies in [-1.5, 1.5]. */
 export const BOX = 3;
 
-/** Builds one random problem; `rng` decides everything. */
-export function generateProblem(rng: Prng): GeneratedProblem {
-  return new Generator(rng).build();
+/** Which atoms the generator draws. */
+export type GeneratorAtoms = 'base' | 'extended';
+
+/** Options of `generateProblem`. */
+export interface GeneratorOptions {
+  /**
+   * 'base' (default): the original atoms and operators, so every seed's
+   * problems stay bit-identical to the ones the regression cases were found
+   * with; 'extended' also draws the issue 12 atoms, axis variants, composite
+   * affine helpers and powCone constraints (dsl_generator_extended.ts), with
+   * its own numbering of cases.
+   */
+  readonly atoms?: GeneratorAtoms;
 }
 
-class Generator {
+/** Builds one random problem; `rng` decides everything. */
+export function generateProblem(rng: Prng, options: GeneratorOptions = {}): GeneratedProblem {
+  return new Generator(rng, resolveGeneratorAtoms(options.atoms) === 'extended').build();
+}
+
+/** The `atoms` option with its default ('base'); ValueError for anything but 'base' or 'extended'. */
+export function resolveGeneratorAtoms(atoms: unknown): GeneratorAtoms {
+  if (atoms === undefined) return 'base';
+  if (atoms !== 'base' && atoms !== 'extended') throw new ValueError(`atoms must be 'base' or 'extended', got ${String(atoms)}`);
+  return atoms;
+}
+
+class Generator implements GeneratorDraws {
   private readonly vars: Variable[] = [];
   private readonly x0: Float64Array[] = [];
   private readonly params: Parameter[] = [];
   readonly used = new Set<string>();
 
-  constructor(private readonly rng: Prng) {}
+  constructor(
+    readonly rng: Prng,
+    private readonly extended: boolean,
+  ) {}
 
   build(): GeneratedProblem {
     const rng = this.rng;
@@ -124,7 +155,7 @@ class Generator {
     let body = minimizing ? this.convex(shape, depth, false) : this.concave(shape, depth, false);
     if (body.size > 1) body = sum(body);
     if (rng.chance(0.5)) body = body.add(this.affine([], 1, false));
-    if (rng.chance(0.35)) body = body.add(this.constantAtom());
+    if (rng.chance(0.35)) body = body.add(constantAtom(this, this.extended));
     const regularized = rng.chance(0.5);
     if (regularized) {
       for (const v of this.vars) {
@@ -155,7 +186,7 @@ class Generator {
     return [this.rng.int(2, 3), this.rng.int(2, 3)];
   }
 
-  private note<E extends Expression | Constraint>(name: string, e: E): E {
+  note<E extends Expression | Constraint>(name: string, e: E): E {
     this.used.add(name);
     return e;
   }
@@ -165,7 +196,11 @@ class Generator {
     return shape.length === 0 ? constant(v[0]!) : constant(new Value(shape, Float64Array.from(v)));
   }
 
-  private param(shape: Shape, lo = -1, hi = 1): Parameter {
+  constOf(shape: Shape, lo = -1, hi = 1): Expression {
+    return this.const(shape, lo, hi);
+  }
+
+  param(shape: Shape, lo = -1, hi = 1): Parameter {
     const p = parameter(shape, { name: `p${this.params.length}` });
     p.value = new Value(shape, Float64Array.from(this.rng.values(sizeOf(shape), lo, hi)));
     this.params.push(p);
@@ -177,8 +212,12 @@ class Generator {
     return e.value!.data;
   }
 
+  valueAt(e: Expression): Float64Array {
+    return this.at(e);
+  }
+
   /** e + c with c > 0.3 - e(x0) entrywise, so e + c is positive at x0 (inside every atom's domain). */
-  private shift(e: Expression): Expression {
+  shift(e: Expression): Expression {
     const v = this.at(e);
     const c = Float64Array.from(v, (t) => Math.round((Math.max(0, 0.3 - t) + this.rng.uniform(0, 0.5)) * 1e4) / 1e4 + 1e-4);
     return e.add(e.shape.length === 0 ? constant(c[0]!) : constant(new Value(e.shape, c)));
@@ -195,7 +234,7 @@ class Generator {
       if (rng.chance(0.5)) return this.note('sum', sum(v));
       return this.note('index', v.shape.length === 1 ? v.index(rng.int(0, v.size - 1)) : v.index(rng.int(0, v.shape[0]! - 1), rng.int(0, v.shape[1]! - 1)));
     }
-    if (shape.length === 2 && v.shape.length === 2 && v.shape[0] === shape[1] && v.shape[1] === shape[0]) return this.note('T', v.T());
+    if (shape.length === 2 && v.shape.length === 2 && v.shape[0] === shape[1] && v.shape[1] === shape[0]) return this.note('T', v.T);
     if (shape.length === 1 && v.shape.length === 1 && v.size > n) {
       const s = rng.int(0, v.size - n);
       return this.note('slice', v.slice(s, s + n));
@@ -246,7 +285,7 @@ class Generator {
     } else {
       const k = rng.int(1, 3);
       options.push(
-        ['T', () => sub([c, r]).T()],
+        ['T', () => sub([c, r]).T],
         ['reshape', () => sub([r * c]).reshape(shape)],
         ['matmul', () => sub([r, k]).matmul(this.const([k, c], -2, 2))],
         ['matmul', () => this.const([r, k], -2, 2).matmul(sub([k, c]))],
@@ -258,6 +297,7 @@ class Generator {
       if (r >= 2) options.push(['vstack', () => vstack(sub([1, c]), sub([r - 1, c]))]);
       if (r === c) options.push(['diag', () => diag(sub([r]))]);
     }
+    if (this.extended) options.push(...extendedAffine(this, shape, d, paramFree));
     const [name, make] = rng.pick(options);
     return this.note(name, make());
   }
@@ -301,10 +341,11 @@ class Generator {
         ['sumLargest', () => sumLargest(this.convex([n], d, paramFree), rng.int(1, n))],
         ['logSumExp', () => logSumExp(this.convex(s, d, paramFree))],
         ['quadOverLin', () => quadOverLin(this.affine(s, d, paramFree), this.shift(this.concave([], d, paramFree)))],
-        ['quadForm', () => quadForm(this.affine([n], d, paramFree), this.psd(n))],
+        ['quadForm', () => quadForm(this.affine([n], d, paramFree), randomPsd(this.rng, n))],
         ['sum', () => sum(this.convex(s, d, paramFree))],
       );
     }
+    if (this.extended) options.push(...extendedConvex(this, shape, d, paramFree));
     const [name, make] = rng.pick(options);
     return this.note(name, make());
   }
@@ -332,48 +373,17 @@ class Generator {
       const s = this.randomShape();
       options.push(['min', () => min(this.concave(s, d, paramFree))], ['sum', () => sum(this.concave(s, d, paramFree))]);
     }
+    if (this.extended) options.push(...extendedConcave(this, shape, d, paramFree));
     const [name, make] = rng.pick(options);
     return this.note(name, make());
   }
 
-  /** A random positive definite constant matrix L L' + 0.1 I. */
-  private psd(n: number): number[][] {
-    const L = Array.from({ length: n }, () => this.rng.values(n, -1, 1));
-    return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => L[i]!.reduce((s, v, k) => s + v * L[j]![k]!, 0) + (i === j ? 0.1 : 0)));
-  }
-
-  /**
-   * A scalar atom of constants or of parameters only, with either sign: a
-   * number under DCP, possibly making the problem non-DPP (issue 14, item 1).
-   */
-  private constantAtom(): Expression {
-    const rng = this.rng;
-    const arg = (shape: Shape, lo: number, hi: number) => (rng.chance(0.4) ? this.param(shape, lo, hi) : this.const(shape, lo, hi));
-    const options: [string, () => Expression][] = [
-      ['square', () => square(arg([], -2, 2))],
-      ['norm2', () => norm2(arg([3], -2, 2))],
-      ['sumSquares', () => sumSquares(arg([2], -2, 2))],
-      ['log', () => log(arg([], 0.5, 2))],
-      ['sqrt', () => sqrt(arg([], 0.5, 2))],
-      ['power', () => power(arg([], 0.5, 2), rng.pick([0.5, -1, 3]))],
-      ['entr', () => sum(entr(arg([2], 0.1, 0.9)))],
-      ['exp', () => exp(arg([], -1, 1))],
-      ['invPos', () => invPos(arg([], 0.5, 2))],
-      ['logSumExp', () => logSumExp(arg([3], -1, 1))],
-      ['max', () => max(arg([3], -1, 1))],
-      ['quadForm', () => quadForm(this.const([2], -1, 1), this.psd(2))],
-      ['klDiv', () => sum(klDiv(arg([2], 0.2, 1), arg([2], 0.2, 1)))],
-    ];
-    const [name, make] = rng.pick(options);
-    const e = this.note(`constant-${name}`, make());
-    return rng.chance(0.5) ? e.negate() : e.mul(rng.pick([1, 0.5]));
-  }
-
-  /** A constraint strictly satisfied at x0: convex <= concave (+ slack), affine == its value, or soc. */
+  /** A constraint strictly satisfied at x0: convex <= concave (+ slack), affine == its value, soc, or (extended) powCone. */
   private constraint(depth: number): Constraint {
     const rng = this.rng;
     const shape = this.randomShape();
     const r = rng.next();
+    if (this.extended && r >= 0.88) return powConeConstraint(this, shape, depth);
     if (r < 0.2) {
       const a = this.affine(shape, depth, false);
       const v = this.at(a);
@@ -390,7 +400,7 @@ class Generator {
     }
     const lhs = this.convex(shape, depth, false);
     let rhs = this.concave(shape, depth, false);
-    if (rng.chance(0.2)) rhs = rhs.add(this.constantAtom());
+    if (rng.chance(0.2)) rhs = rhs.add(constantAtom(this, this.extended));
     const lv = this.at(lhs);
     const rv = this.at(rhs);
     const n = Math.max(lv.length, rv.length);

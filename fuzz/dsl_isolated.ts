@@ -11,7 +11,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { type DslFuzzFailure, type DslFuzzOptions, type DslFuzzSummary, INFORMATIVE, describeProblem } from './dsl_fuzz.js';
-import { generateProblem } from './dsl_generator.js';
+import { type GeneratorAtoms, generateProblem, resolveGeneratorAtoms } from './dsl_generator.js';
 import type { DslWorkerJob, DslWorkerMessage } from './dsl_worker.js';
 import { Prng, caseSeed } from './prng.js';
 import { startTsWorker } from './ts_worker.js';
@@ -60,17 +60,17 @@ export function mergeDslSummaries(a: DslFuzzSummary, b: DslFuzzSummary): DslFuzz
 }
 
 /** The printed problem of case `index`, regenerated in this thread for a failure report. */
-function problemText(seed: number, index: number): string {
+function problemText(seed: number, index: number, atoms: GeneratorAtoms): string {
   try {
-    return describeProblem(generateProblem(new Prng(caseSeed(seed, index))));
+    return describeProblem(generateProblem(new Prng(caseSeed(seed, index)), { atoms }));
   } catch (err) {
     return `(could not regenerate: ${String(err)})`;
   }
 }
 
 /** A one-case summary for a case the worker did not finish. */
-function lostCase(seed: number, index: number, category: 'timeout' | 'untyped-exception', detail: string): DslFuzzSummary {
-  const failure: DslFuzzFailure = { seed, index, category, detail, problem: problemText(seed, index) };
+function lostCase(seed: number, index: number, atoms: GeneratorAtoms, category: 'timeout' | 'untyped-exception', detail: string): DslFuzzSummary {
+  const failure: DslFuzzFailure = { seed, index, category, detail, problem: problemText(seed, index, atoms) };
   return { ...emptyDslSummary(seed), cases: 1, ...(category === 'timeout' ? { timeouts: 1 } : { untypedExceptions: 1 }), failures: [failure] };
 }
 
@@ -86,6 +86,7 @@ type WorkerOutcome =
  * case; `onProgress` gets (done, total, failures so far excluding flagged).
  */
 export async function runDslFuzzIsolated(options: DslIsolatedOptions): Promise<DslFuzzSummary> {
+  const atoms = resolveGeneratorAtoms(options.atoms);
   const start = Date.now();
   const jobs = Math.max(1, Math.floor(options.jobs ?? 1));
   if (jobs > 1) {
@@ -123,6 +124,7 @@ export async function runDslFuzzIsolated(options: DslIsolatedOptions): Promise<D
       seed: options.seed, indices: indices.slice(next),
       ...(options.gradientFraction === undefined ? {} : { gradientFraction: options.gradientFraction }),
       ...(options.stallCases ? { stallCases: options.stallCases } : {}),
+      ...(options.atoms ? { atoms: options.atoms } : {}),
     };
     const worker: Worker = startTsWorker('dsl_worker');
     let onAbort = () => {};
@@ -167,8 +169,8 @@ export async function runDslFuzzIsolated(options: DslIsolatedOptions): Promise<D
     const index = indices[next]!;
     if (outcome.kind === 'timeout') {
       const what = outcome.startup ? `the worker did not start this case within ${startupLimit} ms` : `case exceeded ${limit} ms (interrupted after ${outcome.ms} ms)`;
-      account(lostCase(options.seed, index, 'timeout', `${what}; the worker was terminated and the campaign resumed at the next case`));
-    } else account(lostCase(options.seed, index, 'untyped-exception', outcome.detail));
+      account(lostCase(options.seed, index, atoms, 'timeout', `${what}; the worker was terminated and the campaign resumed at the next case`));
+    } else account(lostCase(options.seed, index, atoms, 'untyped-exception', outcome.detail));
   }
   return { ...total, elapsedMs: Date.now() - start };
 }

@@ -6,12 +6,14 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { runDslFuzz } from './dsl_fuzz.js';
+import type { GeneratorAtoms } from './dsl_generator.js';
 
 /** What the parent sends: the campaign seed, the case indices to run, and the per-case options. */
 export interface DslWorkerJob {
   readonly seed: number;
   readonly indices: readonly number[];
   readonly gradientFraction?: number;
+  readonly atoms?: GeneratorAtoms;
   readonly stallCases?: readonly number[];
 }
 
@@ -32,6 +34,7 @@ if (port) {
           cases: 0, seed: job.seed, only: [index], caseTimeMs: Infinity,
           ...(job.gradientFraction === undefined ? {} : { gradientFraction: job.gradientFraction }),
           ...(job.stallCases ? { stallCases: job.stallCases } : {}),
+          ...(job.atoms ? { atoms: job.atoms } : {}),
         });
         port.postMessage({ type: 'case', index, summary } satisfies DslWorkerMessage);
       }

@@ -1,7 +1,7 @@
 /**
  * The fuzz CLI:
  *   npm run fuzz -- --cases N --seed S [--target dsl|qp|all] [--from K] [--only i,j,...]
- *                   [--case-timeout SECONDS] [--jobs J] [--in-process] [--verbose]
+ *                   [--atoms base|extended] [--case-timeout SECONDS] [--jobs J] [--in-process] [--verbose]
  * Progress goes to stderr (a line every 10 s: cases done, failures so far,
  * elapsed time); stdout gets ONE summary JSON line per target (`dsl`: random
  * DCP problems through `problem.solve` on every route, see `dsl_fuzz.ts`;
@@ -14,11 +14,14 @@
  * campaign goes on (`dsl_isolated.ts`, `qp_timed.ts`); `--jobs J` runs the DSL
  * cases in J workers at once (contiguous chunks). `--in-process` runs the
  * cases on the main thread instead (timed, not interrupted). `--verbose`
- * prints every failing case (with its problem) to stderr.
+ * prints every failing case (with its problem) to stderr. `--atoms extended`
+ * (DSL target) draws the issue 12 atoms too (dsl_generator_extended.ts); its
+ * cases are numbered apart from the default `--atoms base` ones.
  * Exit code 1 when a target reports a wrong answer, a false certificate, an
  * untyped exception, a timeout or a gradient failure; 2 for bad arguments.
  */
 import { type DslFuzzSummary, INFORMATIVE, runDslFuzz } from './dsl_fuzz.js';
+import type { GeneratorAtoms } from './dsl_generator.js';
 import { runDslFuzzIsolated } from './dsl_isolated.js';
 import { runQpFuzz } from './qp_fuzz.js';
 import { TimedQpSolver, withTimeouts } from './qp_timed.js';
@@ -33,15 +36,16 @@ interface CliArgs {
   caseTimeoutS: number;
   inProcess: boolean;
   jobs: number;
+  atoms: GeneratorAtoms;
 }
 
 function usage(message: string): never {
-  process.stderr.write(`${message}\nusage: npm run fuzz -- --cases N --seed S [--target dsl|qp|all] [--from K] [--only i,j] [--case-timeout S] [--jobs J] [--in-process] [--verbose]\n`);
+  process.stderr.write(`${message}\nusage: npm run fuzz -- --cases N --seed S [--target dsl|qp|all] [--from K] [--only i,j] [--atoms base|extended] [--case-timeout S] [--jobs J] [--in-process] [--verbose]\n`);
   process.exit(2);
 }
 
 function parseArgs(argv: readonly string[]): CliArgs {
-  const out: CliArgs = { cases: 200, seed: 1, target: 'all', from: 0, only: undefined, verbose: false, caseTimeoutS: 60, inProcess: false, jobs: 1 };
+  const out: CliArgs = { cases: 200, seed: 1, target: 'all', from: 0, only: undefined, verbose: false, caseTimeoutS: 60, inProcess: false, jobs: 1, atoms: 'base' };
   for (let i = 0; i < argv.length; i++) {
     const key = argv[i]!;
     const value = argv[i + 1];
@@ -58,6 +62,10 @@ function parseArgs(argv: readonly string[]): CliArgs {
     else if (key === '--target') {
       if (value !== 'dsl' && value !== 'qp' && value !== 'all') usage(`--target must be dsl, qp or all, got ${String(value)}`);
       out.target = value;
+      i++;
+    } else if (key === '--atoms') {
+      if (value !== 'base' && value !== 'extended') usage(`--atoms must be base or extended, got ${String(value)}`);
+      out.atoms = value;
       i++;
     } else if (key === '--only') {
       const list = (value ?? '').split(',').map(Number);
@@ -109,7 +117,7 @@ async function main(): Promise<void> {
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
     }
-    const options = { cases: args.cases, seed: args.seed, from: args.from, ...(args.only ? { only: args.only } : {}), onProgress: progress('dsl', 'failures') };
+    const options = { cases: args.cases, seed: args.seed, from: args.from, atoms: args.atoms, ...(args.only ? { only: args.only } : {}), onProgress: progress('dsl', 'failures') };
     const s: DslFuzzSummary = args.inProcess
       ? await runDslFuzz({ ...options, caseTimeMs: args.caseTimeoutS * 1000 })
       : await runDslFuzzIsolated({ ...options, caseTimeoutMs: args.caseTimeoutS * 1000, jobs: args.jobs, signal: stop.signal });
@@ -118,7 +126,7 @@ async function main(): Promise<void> {
     if (args.verbose) for (const f of s.failures) process.stderr.write(`--- case ${f.index} (seed ${f.seed}) ${f.category}${f.route ? ` on ${f.route}` : ''}: ${f.detail}\n${f.problem}\n`);
     const failures = s.failures.filter((f) => !INFORMATIVE.has(f.category)).map((f) => ({ index: f.index, category: f.category, route: f.route, detail: f.detail.slice(0, 300) }));
     const interrupted = stop.signal.aborted ? { interrupted: true, requested: args.only?.length ?? args.cases } : {};
-    process.stdout.write(`${JSON.stringify({ ...s, ...interrupted, failures: failures.slice(0, 50), failuresListed: Math.min(50, failures.length) })}\n`);
+    process.stdout.write(`${JSON.stringify({ ...s, atoms: args.atoms, ...interrupted, failures: failures.slice(0, 50), failuresListed: Math.min(50, failures.length) })}\n`);
     bad ||= stop.signal.aborted;
     bad ||= s.wrongOptimal + s.falseCertificates + s.untypedExceptions + s.timeouts + s.gradientFailures + s.routeDisagreements > 0;
   }

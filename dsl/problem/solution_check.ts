@@ -159,6 +159,23 @@ function entryViolation(kind: 'le' | 'eq', x: number, y: number): number {
 }
 
 /**
+ * Relative gap between the objective the solver reports and the user's
+ * objective expression evaluated at the returned point (through each atom's
+ * numeric evaluation): |f(x) - value| / (1 + |f(x)| + |value|), NaN when f(x)
+ * is not a number, 1 when it is infinite (x outside the objective's domain).
+ * At a solution of the cone program every epigraph variable is tight, so the
+ * two agree to the solver's tolerance; a canonicalization that is not exact
+ * on the domain (an atom called monotone where it is not) shows up here even
+ * when every constraint holds.
+ */
+export function objectiveGap(objective: Expression, value: number): number {
+  const f = evaluateNearDomain(objective, new Map());
+  if (f === undefined || Number.isNaN(f[0]!)) return NaN;
+  if (!Number.isFinite(f[0]!)) return 1;
+  return Math.abs(f[0]! - value) / (1 + Math.abs(f[0]!) + Math.abs(value));
+}
+
+/**
  * The status a solve reports after checking its point: 'optimal' stays
  * 'optimal' when the point satisfies the original constraints within
  * VIOLATION_OK; within VIOLATION_INACCURATE it becomes 'optimal_inaccurate';

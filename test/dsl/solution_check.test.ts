@@ -4,8 +4,8 @@
  * 'optimal' that violates them is downgraded (issue 14: right or flagged).
  */
 import { describe, expect, it } from 'vitest';
-import { klDiv, minimum, power, soc, sqrt, sum, variable } from '../../dsl/index.js';
-import { VIOLATION_INACCURATE, VIOLATION_OK, checkedStatus, constraintViolation } from '../../dsl/problem/solution_check.js';
+import { klDiv, log, minimum, power, soc, sqrt, sum, sumSquares, variable } from '../../dsl/index.js';
+import { VIOLATION_INACCURATE, VIOLATION_OK, checkedStatus, constraintViolation, objectiveGap } from '../../dsl/problem/solution_check.js';
 
 describe('constraintViolation', () => {
   it('measures le, eq and soc violations relative to 1 + |lhs| + |rhs|', () => {
@@ -54,5 +54,19 @@ describe('checkedStatus', () => {
     expect(checkedStatus('optimal', { relative: 1e-2, constraint: c }).status).toBe('numerical_error');
     expect(checkedStatus('optimal', { relative: NaN, constraint: c }).status).toBe('numerical_error');
     expect(checkedStatus('max_iters', { relative: 1, constraint: c }).status).toBe('max_iters');
+  });
+});
+
+describe('objectiveGap: the reported value against the objective evaluated at the point', () => {
+  it('is 0 at an exact solution, relative when off, 1 outside the domain, NaN when unset', () => {
+    const x = variable(2, 'x');
+    x.value = [3, 4];
+    expect(objectiveGap(sumSquares(x), 25)).toBe(0);
+    expect(objectiveGap(sumSquares(x), 24)).toBeCloseTo(1 / 50, 12);
+    const y = variable(1, 'y');
+    y.value = [-1];
+    expect(objectiveGap(log(y).sum().negate(), 0)).toBe(1);
+    const z = variable(1, 'z');
+    expect(Number.isNaN(objectiveGap(sumSquares(z), 0))).toBe(true);
   });
 });
