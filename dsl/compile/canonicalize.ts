@@ -7,6 +7,9 @@ import { AffineExpr, type Expression } from '../expr/expression.js';
 import type { Parameter, Variable } from '../expr/leaves.js';
 import { OptlayersError, ValueError } from '../../solvers/errors.js';
 
+/** The cones the interior point LP/QP route cannot take. */
+export type NonLinearCone = 'soc' | 'exp' | 'power';
+
 /**
  * State of one canonicalization pass: solver columns handed out so far, where
  * each user variable's block starts, where each parameter sits in theta (or
@@ -17,6 +20,12 @@ export class CanonContext implements VariableFactory {
   columns = 0;
   readonly variableOffsets = new Map<Variable, number>();
   readonly constraints: ConeConstraint[] = [];
+  /**
+   * Atoms whose canonicalizer emitted a cone beyond zero/nonnegative (the
+   * first such cone of each), in canonicalization order: what keeps a problem
+   * off the LP/QP route, for error messages.
+   */
+  readonly nonLinearConeSources: { readonly atom: Atom; readonly cone: NonLinearCone }[] = [];
   private readonly memo = new Map<Expression, AffineTensor>();
 
   constructor(readonly parameterOffsets: ReadonlyMap<Parameter, number> | null) {}
@@ -58,6 +67,8 @@ export class CanonContext implements VariableFactory {
         const canon = CANONICALIZERS[atom.atomName] as Canonicalizer<Atom> | undefined;
         if (!canon) throw new OptlayersError(`no canonicalizer for atom ${atom.atomName}`);
         const out = canon(atom, args, this);
+        const beyondLp = out.constraints.find((c) => c.cone === 'soc' || c.cone === 'exp' || c.cone === 'power');
+        if (beyondLp) this.nonLinearConeSources.push({ atom, cone: beyondLp.cone as NonLinearCone });
         this.constraints.push(...out.constraints);
         return out.expr;
       }

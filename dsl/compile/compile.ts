@@ -9,7 +9,8 @@ import type { Constraint, PowConeConstraint, SocConstraint } from '../problem/co
 import { powerCones } from '../canon/tensor_algebra.js';
 import type { Objective } from '../problem/objective.js';
 import type { ConeDims } from '../../solvers/cone_program.js';
-import { CanonContext } from './canonicalize.js';
+import { CanonContext, type NonLinearCone } from './canonicalize.js';
+import { OptlayersError } from '../../solvers/errors.js';
 import { splitQuadraticObjective } from './quad_objective.js';
 import { Triplets, cscPositions, selectionCsc, valuesMap } from './sparse_build.js';
 import type { ProblemFacts } from '../analysis/problem_analysis.js';
@@ -19,7 +20,9 @@ import type { RuleError } from '../analysis/dcp.js';
 export interface CompileOptions {
   /**
    * Keep the objective's convex quadratic terms (sumSquares, square,
-   * power(., 2), quadForm of affine arguments, with constant weights) as P
+   * power(., 2), quadForm of affine arguments, with constant weights or a
+   * nonnegative parameter factor such as `lam * sumSquares(x)`, which makes P
+   * an affine map of theta) as P
    * (1/2 x'Px) instead of second-order-cone epigraphs; the objective's other
    * terms (affine, or convex in solver sign such as norm1) are canonicalized
    * into cones as usual. Requires every constraint to be affine. Default
@@ -103,6 +106,28 @@ function userConstraintCone(c: Constraint, ctx: CanonContext): ConeConstraint {
   return { cone: 'soc', expr: stackTensors([a, b]), sizes: [1 + (c as SocConstraint).x.size], owner: c };
 }
 
+function isAffineCurvature(facts: ReadonlyMap<Expression, ExprFacts>, e: Expression): boolean {
+  const c = facts.get(e)?.curvature;
+  return c === 'affine' || c === 'constant';
+}
+
+const CONE_NAMES: Record<NonLinearCone, string> = { soc: 'a second-order cone', exp: 'an exponential cone', power: 'a power cone' };
+
+/**
+ * The (theta column, coefficient) terms of a kept quadratic's scalar factor,
+ * the constant column being T; [[T, 1]] without a factor. The factor is
+ * variable-free by construction (`splitQuadraticObjective`).
+ */
+function factorTerms(factor: AffineTensor | undefined, T: number): [number, number][] {
+  if (!factor) return [[T, 1]];
+  const out: [number, number][] = [];
+  for (let k = 0; k < factor.nnz; k++) {
+    if (factor.xcols[k] !== CONST) throw new OptlayersError('internal: a quadratic term factor depends on a variable');
+    out.push([factor.tcols[k] === CONST ? T : factor.tcols[k]!, factor.vals[k]!]);
+  }
+  return out;
+}
+
 /**
  * The compiler proper. With `frozen`, parameters are replaced by their
  * current values (theta is empty); used to solve DCP problems that are not DPP.
@@ -128,8 +153,13 @@ export function buildCompiledProblem(
 
   // Objective, possibly keeping its quadratic part as P.
   const pTrip = new Triplets();
+  const pTcol: number[] = [];
+  const pushP = (r: number, c: number, tcol: number, v: number): void => {
+    pTrip.push(r, c, v);
+    pTcol.push(tcol);
+  };
   let objTensor: AffineTensor | undefined;
-  const allAffine = constraints.every((c) => c.args.every((e) => ['affine', 'constant'].includes(facts.get(e)?.curvature ?? '')));
+  const allAffine = constraints.every((c) => c.args.every((e) => isAffineCurvature(facts, e)));
   const split = opts.quadObjective && allAffine ? splitQuadraticObjective(objective.expr, sign, facts) : null;
   if (split) {
     const parts = split.affine.map((t) => scaleTensor(ctx.canonicalize(t.expr), sign * t.weight));
@@ -139,17 +169,36 @@ export function buildCompiledProblem(
       ctx.constraints.push({ cone: 'zero', expr: addTensors([w, u], u.size, [1, -1]) });
       const first = w.xcols[0]!;
       const n = u.size;
-      const f = 2 * sign * q.weight;
-      for (let i = 0; i < n; i++) {
-        if (!q.matrix) pTrip.push(first + i, first + i, f);
-        else for (let j = 0; j < n; j++) if (q.matrix[i * n + j] !== 0) pTrip.push(first + i, first + j, f * q.matrix[i * n + j]!);
+      // P's entries for this term are (2 sign weight Q) times the factor, an affine function of theta
+      // (its canonical tensor: one scalar row, terms in theta columns or the constant column T).
+      for (const [tcol, fv] of factorTerms(q.factor ? ctx.canonicalize(q.factor) : undefined, T)) {
+        const f = 2 * sign * q.weight * fv;
+        for (let i = 0; i < n; i++) {
+          if (!q.matrix) pushP(first + i, first + i, tcol, f);
+          else for (let j = 0; j < n; j++) if (q.matrix[i * n + j] !== 0) pushP(first + i, first + j, tcol, f * q.matrix[i * n + j]!);
+        }
       }
     }
     objTensor = sumTensor(addTensors(parts, 1));
   } else {
     objTensor = scaleTensor(ctx.canonicalize(objective.expr), sign);
   }
-  for (const c of constraints) ctx.constraints.push(userConstraintCone(c, ctx));
+  const objectiveSources = ctx.nonLinearConeSources.length;
+  const constraintReasons: string[] = [];
+  for (const c of constraints) {
+    const before = ctx.nonLinearConeSources.length;
+    const cone = userConstraintCone(c, ctx);
+    ctx.constraints.push(cone);
+    if (cone.cone === 'soc' || cone.cone === 'power') constraintReasons.push(`the constraint ${c} is ${CONE_NAMES[cone.cone]}`);
+    for (const src of ctx.nonLinearConeSources.slice(before)) constraintReasons.push(`the constraint ${c} needs ${CONE_NAMES[src.cone]} for ${src.atom}`);
+  }
+  const objectiveReasons = ctx.nonLinearConeSources.slice(0, objectiveSources).map((src) => `the objective term ${src.atom} needs ${CONE_NAMES[src.cone]}`);
+  // With a non-affine constraint the quadratic objective is not kept, so those cones come from that constraint too.
+  const nonAffine = opts.quadObjective && !allAffine ? constraints.find((c) => !c.args.every((e) => isAffineCurvature(facts, e))) : undefined;
+  const nonLinearConeTerms =
+    nonAffine && objectiveReasons.length > 0
+      ? [...constraintReasons, `the constraint ${nonAffine} is not affine, so the objective's quadratic terms are not kept as P and ${objectiveReasons.join(', ')}`]
+      : [...objectiveReasons, ...constraintReasons];
 
   // SCS needs m, n >= 1 and a nonempty A: pad with a dummy variable z and the row z == 0.
   if (ctx.constraints.every((cc) => cc.expr.isVariableFree())) {
@@ -227,6 +276,7 @@ export function buildCompiledProblem(
     objectiveSign: sign,
     variables: [...ctx.variableOffsets].map(([v, off]): VariableSlot<Variable> => ({ ref: v, size: v.size, recovery: selectionCsc(v.size, n, off) })),
     constraints: owners.sort((p, q) => userIndex.get(p.ref)! - userIndex.get(q.ref)!).map((o): ConstraintSlot<Constraint> => ({ ref: o.ref, size: o.size, dualRecovery: selectionCsc(o.size, m, o.offset) })),
+    nonLinearConeTerms,
     quadratic: split !== null,
     parametrized: !opts.frozen,
   };
@@ -237,6 +287,6 @@ export function buildCompiledProblem(
   return {
     ...compiledBase,
     pPattern: { rows: n, cols: n, colPtr: pp.colPtr, rowIndex: pp.rowIndex, values: new Float64Array(pp.rowIndex.length) },
-    pMap: valuesMap(pp.rowIndex.length, T + 1, pp.pos, new Int32Array(pTrip.n).fill(T), pTrip.v.subarray(0, pTrip.n), pp.order),
+    pMap: valuesMap(pp.rowIndex.length, T + 1, pp.pos, Int32Array.from(pTcol), pTrip.v.subarray(0, pTrip.n), pp.order),
   };
 }

@@ -30,7 +30,8 @@ interface SlotData {
  * system twice the size with n extra equalities. A column j qualifies when it
  * has exactly one nonzero in A, in an equality row r, with a coefficient
  * a = A[r, j] that does not depend on the parameters, and P's column j holds
- * at most a constant diagonal entry pi. Then x_E = beta - M x_K with
+ * at most a diagonal entry pi (which may depend on the parameters, as in
+ * lam * sumSquares(x); each batch element then has its own). Then x_E = beta - M x_K with
  * M = D^-1 A[E, K], beta = D^-1 b[E], D = diag(a), and the QP over the kept
  * variables K has
  *   Q' = P[K, K] + M' Pi M,   p' = c[K] - M' (Pi beta + c[E]),
@@ -63,7 +64,6 @@ export class EqualityElimination {
     const T = compiled.thetaSize;
     const aDep = thetaDependent(compiled.aMap, T);
     const p = compiled.pPattern;
-    const pDep = p && compiled.pMap ? thetaDependent(compiled.pMap, T) : undefined;
     const elim: number[] = [];
     const rows: number[] = [];
     const usedRows = new Set<number>();
@@ -72,10 +72,11 @@ export class EqualityElimination {
       if (a.colPtr[j + 1]! - k !== 1) continue;
       const r = a.rowIndex[k]!;
       if (r >= nEq || aDep[k] || usedRows.has(r)) continue;
-      if (p && pDep) {
+      if (p) {
         let ok = true;
         for (let q = p.colPtr[j]!; q < p.colPtr[j + 1]!; q++) {
-          if (p.rowIndex[q]! !== j || pDep[q]) ok = false;
+          // A theta-dependent pi (lam * sumSquares(x)) is fine: each slot reads its own from Q.
+          if (p.rowIndex[q]! !== j) ok = false;
         }
         if (!ok) continue;
         // Row j of P must be empty off the diagonal too (P is stored symmetric, so the column check covers it).
@@ -235,7 +236,8 @@ export class EqualityElimination {
    * columns, dnu_r = -(dl/dx_j + pi dz_j) / a. OptNet's outer-product
    * formulas give the full gradients in O(|E| |K|) per example:
    *   dA[r, :] = dnu_r x' + nu_r dz',  db[r] = -dnu_r,  dp = dz = (dz_K, dz_E),
-   * with nu_r = -(pi x_j + c_j) / a; kept rows and inequalities take the
+   * with nu_r = -(pi x_j + c_j) / a, and dQ[j, j] = dz_j x_j (dl/dpi);
+   * kept rows and inequalities take the
    * reduced gradients. (Equal to the chain rule through Q' = P_KK + M'Pi M,
    * p' = c_K - M'(Pi beta + c_E), x_E = beta - M x_K.) Only per-example
    * (batched) arguments are filled; shared ones do not depend on the parameters.
@@ -274,6 +276,8 @@ export class EqualityElimination {
         const dnu = -(dx[j]! + pi[i]! * dzE) / d;
         const nu = -(pi[i]! * x[j]! + cE[i]!) / d;
         if (qp.p.batched) dp[e * n + j] = dzE;
+        // dQ = 1/2 (dz x' + x dz') on the eliminated diagonal (pi may depend on theta).
+        if (qp.Q.batched) dQ[e * n * n + j * n + j] = dzE * x[j]!;
         if (qp.b.batched) db[e * nEq + r] = -dnu;
         if (qp.A.batched) {
           const base = e * nEq * n + r * n;

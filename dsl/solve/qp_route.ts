@@ -1,6 +1,6 @@
 import type { CompiledProblem, DataGradient } from '../compiled_problem.js';
 import { problemData } from '../compile/problem_data.js';
-import { SolverError, UnsupportedError } from '../../solvers/errors.js';
+import { SolverError, UnsupportedError, ValueError } from '../../solvers/errors.js';
 import { isSolved } from '../../solvers/status.js';
 import { solveQpBatch } from '../../solvers/qp/index.js';
 import { resolveQpOptions } from '../../solvers/qp/qp_options.js';
@@ -24,6 +24,11 @@ import type { RouteSolution, RouteSolver } from './route_types.js';
  * makes `dataGradients` throw a `SolverError` with its batch index and status
  * 'backward_inaccurate'. A problem with no variables left
  * (after the elimination) is decided by `solveQpWithoutVariables`.
+ * P may depend on theta (`lam * sumSquares(x)`): Q is then built per batch
+ * element, dQ flows back through the adjoint of the P map
+ * (`thetaGradient`), and a parameter scaling P whose value breaks its
+ * declared sign is refused with a `ValueError` naming it (P would be
+ * indefinite).
  */
 export class QpRoute implements RouteSolver {
   readonly route = 'qp' as const;
@@ -33,10 +38,14 @@ export class QpRoute implements RouteSolver {
   /** The resolved QP tolerance (also the feasibility tolerance when no variables remain). */
   private readonly tol: number;
 
+  /** Parameters that scale P (e.g. lam in lam * sumSquares(x)) and their declared sign. */
+  private readonly signedPFactors: readonly SignedPFactor[];
+
   constructor(
     readonly compiled: CompiledProblem,
     private readonly qpOptions: QpOptions,
   ) {
+    this.signedPFactors = signedPFactors(compiled);
     this.map = new QpDataMap(compiled);
     this.elimination = EqualityElimination.plan(compiled);
     this.tol = resolveQpOptions(qpOptions).tol;
@@ -44,6 +53,7 @@ export class QpRoute implements RouteSolver {
 
   solve(thetas: Float64Array, batch: number): RouteSolution {
     const T = this.compiled.thetaSize;
+    checkPFactorSigns(this.signedPFactors, thetas, T, batch);
     const programs = [];
     for (let e = 0; e < batch; e++) programs.push(problemData(this.compiled, thetas.subarray(e * T, (e + 1) * T)));
     const full = this.map.toQpBatch(programs);
@@ -105,5 +115,50 @@ export class QpRoute implements RouteSolver {
         return out;
       },
     };
+  }
+}
+
+/** A parameter P depends on, with the sign its declaration promises (which made the quadratic convex). */
+interface SignedPFactor {
+  readonly name: string;
+  readonly offset: number;
+  readonly size: number;
+  readonly nonneg: boolean;
+  readonly nonpos: boolean;
+}
+
+/** The declared-sign parameters whose theta columns appear in the P map. */
+function signedPFactors(compiled: CompiledProblem): SignedPFactor[] {
+  const pMap = compiled.pMap;
+  if (!pMap) return [];
+  const out: SignedPFactor[] = [];
+  for (const slot of compiled.parameters) {
+    const ref = slot.ref as { nonneg?: boolean; nonpos?: boolean };
+    if (!ref.nonneg && !ref.nonpos) continue;
+    const usesP = pMap.colPtr[slot.offset + slot.size]! > pMap.colPtr[slot.offset]!;
+    if (usesP) out.push({ name: slot.ref.name, offset: slot.offset, size: slot.size, nonneg: ref.nonneg === true, nonpos: ref.nonpos === true });
+  }
+  return out;
+}
+
+/**
+ * The DCP analysis kept a parametrized quadratic convex on the promise of the
+ * parameter's sign; a value breaking it makes P indefinite, where the
+ * interior point method has no meaningful answer. Throws a ValueError naming
+ * the parameter, the batch element and the entry.
+ */
+function checkPFactorSigns(factors: readonly SignedPFactor[], thetas: Float64Array, T: number, batch: number): void {
+  for (const f of factors) {
+    for (let e = 0; e < batch; e++) {
+      for (let i = 0; i < f.size; i++) {
+        const v = thetas[e * T + f.offset + i]!;
+        if ((f.nonneg && v < 0) || (f.nonpos && v > 0)) {
+          throw new ValueError(
+            `parameter ${f.name} scales a quadratic objective term and is declared ${f.nonneg ? 'nonneg' : 'nonpos'}, ` +
+              `but batch element ${e} has ${v} at entry ${i}: the quadratic would not be convex (P indefinite)`,
+          );
+        }
+      }
+    }
   }
 }

@@ -46,7 +46,9 @@ export interface RouteSelectionOptions {
  * - 'qp' and 'auto' compile with the quadratic objective kept and test the
  *   cones: only zero + nonnegative (an LP/QP in conic form
  *   `minimize 1/2 x'Px + c'x  s.t.  Ax + s = b,  s in {0}^z x R+^l`) takes
- *   the QP route; 'qp' otherwise throws a `ValueError` naming the cones;
+ *   the QP route; 'qp' otherwise throws a `ValueError` naming the cones and
+ *   the objective terms or constraints that need them
+ *   (`compiled.nonLinearConeTerms`);
  * - 'scs' (and 'auto' for any other problem, or with `autoAvoidsQp`)
  *   compiles with `scsQuadObjective` for SCS, reusing the quadratic compile
  *   when both forms are the same.
@@ -61,9 +63,11 @@ export function selectRoute<C extends CompiledProblem>(
     quad = compile(true);
     if (isQpCompatible(quad)) return { route: 'qp', compiled: quad };
     if (choice === 'qp') {
+      const terms = quad.nonLinearConeTerms ?? [];
+      const why = terms.length > 0 ? ` because ${terms.join('; ')}` : '';
       throw new ValueError(
         `solver 'qp' needs a problem that compiles (with its quadratic objective kept) to only zero and nonnegative cones, ` +
-          `i.e. an LP or QP; this one compiles to ${describeCones(quad.cones)}. Use solver 'scs' or 'auto'.`,
+          `i.e. an LP or QP; this one compiles to ${describeCones(quad.cones)}${why}. Use solver 'scs' or 'auto'.`,
       );
     }
   }
