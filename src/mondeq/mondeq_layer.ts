@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { ShapeError, ValueError } from '../../solvers/errors.js';
 import type { FixedPointStats } from '../deq/fixed_point_monitor.js';
 import { registerLayer } from '../serialization.js';
-import { monDeqArgsFromConfig, monDeqConfig } from './mondeq_config.js';
+import { monDeqArgsFromConfig, monDeqConfig, monDeqInputWidth, monDeqRawOptions } from './mondeq_config.js';
 import { monDeq } from './mondeq_function.js';
-import { MONDEQ_OPTION_KEYS, checkMonotonicity, resolveMonDeqOptions, type MonDeqOptions } from './mondeq_options.js';
+import { MONDEQ_OPTION_KEYS, checkMonotonicity, type MonDeqOptions } from './mondeq_options.js';
 import { MAX_LAYER_WIDTH, checkFloatTensor, checkIntegerInRange, rejectUnknownLayerKeys } from '../options_check.js';
 
 /** Base tfjs `LayerArgs` (name, inputShape, trainable, ...). */
@@ -50,17 +50,15 @@ export class MonDEQLayer extends tf.layers.Layer {
     checkIntegerInRange(args.units, 1, MAX_LAYER_WIDTH, 'MonDEQLayer: units');
     this.units = args.units;
     this.monotonicity = checkMonotonicity(args.monotonicity ?? 0.1);
-    this.rawOptions = { splitting: args.splitting, alpha: args.alpha, forward: args.forward, backward: args.backward, onSolverFailure: args.onSolverFailure };
-    resolveMonDeqOptions(this.rawOptions);
+    this.rawOptions = monDeqRawOptions(args);
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
-    if (shape.length !== 2 || shape[1] == null) throw new ShapeError(`MonDEQLayer '${this.name}': input must be [batch, features], got [${shape.join(', ')}]`);
+    const width = monDeqInputWidth(inputShape, `MonDEQLayer '${this.name}'`);
     const n = this.units;
-    this.inputDim = shape[1];
+    this.inputDim = width;
     const ab = tf.initializers.varianceScaling({ scale: 1 / 3, mode: 'fanIn', distribution: 'uniform' });
-    this.weightsU = this.addWeight('U', [shape[1], n], 'float32', tf.initializers.glorotUniform({}));
+    this.weightsU = this.addWeight('U', [width, n], 'float32', tf.initializers.glorotUniform({}));
     this.weightsBias = this.addWeight('b', [n], 'float32', tf.initializers.zeros());
     this.weightsA = this.addWeight('A', [n, n], 'float32', ab);
     this.weightsB = this.addWeight('B', [n, n], 'float32', ab);

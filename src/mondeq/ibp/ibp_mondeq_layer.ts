@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { ShapeError } from '../../../solvers/errors.js';
 import type { FixedPointStats } from '../../deq/fixed_point_monitor.js';
 import { registerLayer } from '../../serialization.js';
-import { monDeqArgsFromConfig, monDeqConfig } from '../mondeq_config.js';
+import { monDeqArgsFromConfig, monDeqConfig, monDeqInputWidth, monDeqRawOptions } from '../mondeq_config.js';
 import { MAX_LAYER_WIDTH, checkFloatTensor, checkIntegerInRange, rejectUnknownLayerKeys } from '../../options_check.js';
-import { MONDEQ_OPTION_KEYS, resolveMonDeqOptions, type MonDeqOptions } from '../mondeq_options.js';
+import { MONDEQ_OPTION_KEYS, type MonDeqOptions } from '../mondeq_options.js';
 import type { MonDeqBaseLayerArgs } from '../mondeq_layer.js';
 import { checkIbpMonotonicity } from './ibp_parameterization.js';
 import { ibpMonDeq, ibpMonDeqBounds, type IbpMonDeqBounds, type IbpMonDeqWeights } from './ibp_mondeq_function.js';
@@ -46,16 +46,14 @@ export class IbpMonDEQLayer extends tf.layers.Layer {
     checkIntegerInRange(args.units, 1, MAX_LAYER_WIDTH, 'IbpMonDEQLayer: units');
     this.units = args.units;
     this.monotonicity = checkIbpMonotonicity(args.monotonicity ?? 0.5);
-    this.rawOptions = { splitting: args.splitting, alpha: args.alpha, forward: args.forward, backward: args.backward, onSolverFailure: args.onSolverFailure };
-    resolveMonDeqOptions(this.rawOptions);
+    this.rawOptions = monDeqRawOptions(args);
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as tf.Shape;
-    if (shape.length !== 2 || shape[1] == null) throw new ShapeError(`IbpMonDEQLayer '${this.name}': input must be [batch, features], got [${shape.join(', ')}]`);
+    const width = monDeqInputWidth(inputShape, `IbpMonDEQLayer '${this.name}'`);
     const n = this.units;
-    this.inputDim = shape[1];
-    this.weightU = this.addWeight('U', [shape[1], n], 'float32', tf.initializers.glorotUniform({}));
+    this.inputDim = width;
+    this.weightU = this.addWeight('U', [width, n], 'float32', tf.initializers.glorotUniform({}));
     this.weightBias = this.addWeight('b', [n], 'float32', tf.initializers.zeros());
     this.weightM = this.addWeight('M', [n, n], 'float32', tf.initializers.varianceScaling({ scale: 1, mode: 'fanIn', distribution: 'uniform' }));
     this.built = true;
