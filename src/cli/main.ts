@@ -84,7 +84,8 @@ const [command, ...rest] = process.argv.slice(2);
 switch (command) {
   case 'run':
     if (rest.length === 0) fail(`'run' needs a script path or an example name\n${USAGE}`, 2);
-    runScript(rest[0]!, rest.slice(1));
+    // `optlayers run NAME -- --flag v` (the npm habit): the separator is ours, not the script's.
+    runScript(rest[0]!, rest[1] === '--' ? rest.slice(2) : rest.slice(1));
     break;
   case 'examples':
     listExamples();

@@ -28,6 +28,12 @@ describe('optlayers CLI', () => {
     expect(r.code).toBe(0);
   });
 
+  it("drops the npm-style '--' separator before the script's own arguments", () => {
+    const r = cli('run', 'test/src/cli/fixtures/uses_public_api.ts', '--', '--epochs', '2');
+    expect(r.out.trim()).toBe('x=2.0000 status=optimal args=--epochs,2');
+    expect(r.code).toBe(0);
+  });
+
   it('reports a missing script with exit code 2', () => {
     const r = cli('run', 'no/such/script.ts');
     expect(r.code).toBe(2);
