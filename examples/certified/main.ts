@@ -1,7 +1,8 @@
 /**
  * Certified robustness on MNIST at ℓ∞ ε = 0.1 (pixels in [0, 1]), two ways:
  *
- * - convex: a dense ReLU network trained on the robust loss of Wong & Kolter
+ * - convex: a dense ReLU network (with --conv: conv 16@4x4/2, conv 32@4x4/2,
+ *   dense 100 as in the paper) trained on the robust loss of Wong & Kolter
  *   (ICML 2018, the LP relaxation's dual network) and a normally trained twin
  *   (`convex_section.ts`);
  * - ibp: an IBP-trained monotone DEQ and an IBP-trained explicit network
@@ -9,6 +10,7 @@
  *
  *   npm run example:certified -- [--train 8000] [--val 1000] [--test 1000] [--seed 1]
  *       [--sections convex,ibp] [--epochs 10] [--hidden 64,64] [--max-train-seconds 300]
+ *       [--conv] [--conv-filters 16,32] [--batch-size 50]
  *       [--ibp-epochs N] [--out out/certified]
  *
  * Data: the 10,000 digits of the `mnist` package, one seeded train / val /
@@ -41,9 +43,15 @@ interface Flags {
 
 function parseFlags(argv: string[]): Flags {
   const flags: Flags = { train: 8000, val: 1000, test: 1000, seed: 1, sections: [...SECTIONS], out: 'out/certified', convex: {}, ibp: {} };
-  const known = '--train --val --test --seed --sections --epochs --hidden --max-train-seconds --ibp-epochs --out';
+  const known = '--train --val --test --seed --sections --epochs --hidden --conv --conv-filters --batch-size --max-train-seconds --ibp-epochs --out';
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i]!;
+    if (key === '--conv') {
+      // The one flag without a value.
+      flags.convex.conv = true;
+      i -= 1;
+      continue;
+    }
     const raw = argv[i + 1];
     if (raw === undefined) throw new Error(`flag ${key} needs a value (flags: ${known})`);
     const value = Number(raw);
@@ -58,6 +66,8 @@ function parseFlags(argv: string[]): Flags {
       case '--seed': flags.seed = numeric(); flags.convex.seed = value; flags.ibp.seed = value; break;
       case '--epochs': flags.convex.epochs = numeric(); break;
       case '--hidden': flags.convex.hidden = raw.split(',').map(Number); break;
+      case '--conv-filters': flags.convex.convFilters = raw.split(',').map(Number); break;
+      case '--batch-size': flags.convex.batchSize = numeric(); break;
       case '--max-train-seconds': flags.convex.maxTrainSeconds = numeric(); break;
       case '--ibp-epochs': flags.ibp.epochs = numeric(); break;
       case '--out': flags.out = raw; break;

@@ -110,9 +110,19 @@ function boundsFloat64(network: ReluNetwork, flat: tf.Tensor2D, labels: Int32Arr
 }
 
 /**
- * Bounds the class margins of `model` (dense / ReLU layers, linear logits
- * last) over the ℓ∞ ball of radius `epsilon` around each example of `x`
- * ([B, ...inputShape]), intersected with `inputBox` when given.
+ * Bounds the class margins of `model` over the ℓ∞ ball of radius `epsilon`
+ * around each example of `x` ([B, ...inputShape], e.g. [B, 28, 28, 1]),
+ * intersected with `inputBox` when given.
+ *
+ * Supported models (see `readReluNetwork`): a chain of `conv2d` layers
+ * (channels last, any kernel size and strides, padding 'valid' or 'same',
+ * dilation 1, with or without bias, activation 'relu' or 'linear'), then
+ * `flatten`, then `dense` layers (activation 'relu' or 'linear'), with
+ * `reLU` / `activation('relu')` layers anywhere and linear logits last.
+ * A conv layer is the affine map of the flattened image it is; the float64
+ * route writes its matrix out, the float32 route applies conv2d and its
+ * transpose. Depthwise / separable convs, pooling, dilation and
+ * channelsFirst throw `UnsupportedError`.
  *
  * The bound is the closed-form dual objective J of the LP relaxation with
  * the paper's fixed dual choice α = u/(u−l) (Theorem 1, Algorithm 1): it is

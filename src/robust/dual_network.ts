@@ -20,13 +20,18 @@
  * the same forms before its ReLU is relaxed (Algorithm 1), and the class
  * margins f_y − f_j are bounded with the last form multiplied by e_y1ᵀ − I.
  *
+ * Dense and conv2d steps are both z ↦ z K + b on the flattened activations;
+ * `linear_ops.ts` supplies the products with K (conv2d / conv2dTranspose
+ * for a conv), so this file does not depend on the layout.
+ *
  * Gradients: everything, including l and u (through d and g), is plain tf
  * ops, so autodiff backpropagates through the bounds as the paper does. The
  * stable/unstable masks are piecewise constant (zero gradient).
  */
 import * as tf from '@tensorflow/tfjs';
-import { type BatchMatrix, marginColumns, multiplyLeft, multiplyRight, scaleColumns, scaleRows, weightedRowSum } from './batch_matrix.js';
-import type { AffineStep, ReluNetwork } from './relu_network.js';
+import { type BatchMatrix, marginColumns, scaleColumns, scaleRows, weightedRowSum } from './batch_matrix.js';
+import { type LinearOp, linearOp } from './linear_ops.js';
+import type { LinearStep, ReluNetwork } from './relu_network.js';
 
 /** Pre-activation bounds of one ReLU layer: [B, n] each. */
 export interface LayerBounds {
@@ -100,16 +105,13 @@ function relaxRelu(lower: tf.Tensor2D, upper: tf.Tensor2D): Relaxation {
   return { slope, gap };
 }
 
-function applyAffine(form: AffineForm, step: AffineStep, relaxed: Relaxation | null): AffineForm {
-  const k = step.kernel;
-  const through = (m: BatchMatrix): BatchMatrix => multiplyRight(relaxed ? scaleColumns(m, relaxed.slope) : m, k);
-  const scaledCenter = relaxed ? tf.mul(form.center, relaxed.slope) : form.center;
-  let center = tf.matMul(scaledCenter, k) as tf.Tensor2D;
-  if (step.bias) center = tf.add(center, step.bias) as tf.Tensor2D;
+function applyAffine(form: AffineForm, op: LinearOp, relaxed: Relaxation | null): AffineForm {
+  const through = (m: BatchMatrix): BatchMatrix => op.right(relaxed ? scaleColumns(m, relaxed.slope) : m);
+  const center = op.affine(relaxed ? tf.mul(form.center, relaxed.slope) : form.center);
   const slacks = form.slacks.map(({ map, gap }) => ({ map: through(map), gap }));
   // z = d·ẑ + s: the new slack s enters the next pre-activation with coefficient K.
-  if (relaxed) slacks.push({ map: k, gap: relaxed.gap });
-  const identityThrough = relaxed ? scaleRows(k, relaxed.slope) : k;
+  if (relaxed) slacks.push({ map: op.matrix(), gap: relaxed.gap });
+  const identityThrough = relaxed ? scaleRows(op.matrix(), relaxed.slope) : op.matrix();
   return { center, inputFactor: form.inputFactor ? through(form.inputFactor) : identityThrough, slacks };
 }
 
@@ -125,11 +127,9 @@ export interface DualBounds {
  * Call inside `tf.tidy`; every intermediate is an ordinary tf tensor.
  */
 export function dualBounds(network: ReluNetwork, region: InputRegion, oneHot: tf.Tensor2D): DualBounds {
-  const first = network.steps[0] as AffineStep;
-  let center = tf.matMul(region.center, first.kernel) as tf.Tensor2D;
-  if (first.bias) center = tf.add(center, first.bias) as tf.Tensor2D;
-  let form: AffineForm = { center, inputFactor: null, slacks: [] };
-  const inputMapOf = (factor: BatchMatrix | null): BatchMatrix => (factor ? multiplyLeft(first.kernel, factor) : first.kernel);
+  const first = linearOp(network.steps[0] as LinearStep);
+  let form: AffineForm = { center: first.affine(region.center), inputFactor: null, slacks: [] };
+  const inputMapOf = (factor: BatchMatrix | null): BatchMatrix => (factor ? first.left(factor) : first.matrix());
   let relaxed: Relaxation | null = null;
   const layers: LayerBounds[] = [];
   for (const step of network.steps.slice(1)) {
@@ -138,7 +138,7 @@ export function dualBounds(network: ReluNetwork, region: InputRegion, oneHot: tf
       layers.push({ layerName: step.layerName, lower, upper });
       relaxed = relaxRelu(lower, upper);
     } else {
-      form = applyAffine(form, step, relaxed);
+      form = applyAffine(form, linearOp(step), relaxed);
       relaxed = null;
     }
   }
@@ -148,6 +148,6 @@ export function dualBounds(network: ReluNetwork, region: InputRegion, oneHot: tf
     slacks: form.slacks.map(({ map, gap }) => ({ map: marginColumns(map, oneHot), gap })),
   };
   // K₁ F (e_y1ᵀ − I): the margin columns are taken on the small factor before K₁ multiplies it.
-  const marginInputMap = margins.inputFactor ? inputMapOf(margins.inputFactor) : marginColumns(first.kernel, oneHot);
+  const marginInputMap = margins.inputFactor ? inputMapOf(margins.inputFactor) : marginColumns(first.matrix(), oneHot);
   return { marginLower: formBounds(margins, marginInputMap, region.radius).lower, layers };
 }

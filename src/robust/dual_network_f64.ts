@@ -8,26 +8,52 @@
  * Matrices are row-major Float64Arrays; a "map" [m × n] sends m sources
  * (inputs, or one layer's slacks) to the n units of the current layer.
  */
-import type { ReluNetwork } from './relu_network.js';
+import { type ConvGeometry, convForwardF64, convMatrixF64 } from './conv_geometry.js';
+import { type ReluNetwork, stepSizes } from './relu_network.js';
 
-/** One network step with its weights copied to float64. */
+/**
+ * One network step with its weights copied to float64. A conv step also
+ * carries its filter, so rows go through it by the conv loops (the dense
+ * `kernel` is then used only where a matrix is needed: a ReLU's slack map
+ * and the first layer's input map).
+ */
 export type StepF64 =
-  | { readonly kind: 'affine'; readonly nIn: number; readonly nOut: number; readonly kernel: Float64Array; readonly bias: Float64Array | null }
+  | {
+      readonly kind: 'affine';
+      readonly nIn: number;
+      readonly nOut: number;
+      readonly kernel: Float64Array;
+      readonly bias: Float64Array | null;
+      readonly conv?: { readonly geometry: ConvGeometry; readonly filter: Float64Array };
+    }
   | { readonly kind: 'relu' };
 
-/** Copies the network's weights to float64 (one read of each variable). */
+/**
+ * Copies the network's weights to float64 (one read of each variable). A
+ * conv step becomes the dense affine step it is on the flattened image: its
+ * matrix written out by `convMatrixF64` (for the maps that need it), its
+ * filter kept for the row products, and its bias repeated per pixel
+ * (channels last: unit (i·W' + j)·F + f has bias b_f).
+ */
 export function networkToF64(network: ReluNetwork): StepF64[] {
-  return network.steps.map((step) =>
-    step.kind === 'relu'
-      ? { kind: 'relu' as const }
-      : {
-          kind: 'affine' as const,
-          nIn: step.kernel.shape[0],
-          nOut: step.kernel.shape[1],
-          kernel: Float64Array.from(step.kernel.dataSync()),
-          bias: step.bias ? Float64Array.from(step.bias.dataSync()) : null,
-        },
-  );
+  return network.steps.map((step): StepF64 => {
+    if (step.kind === 'relu') return { kind: 'relu' };
+    const { nIn, nOut } = stepSizes(step);
+    if (step.kind === 'affine') {
+      return { kind: 'affine', nIn, nOut, kernel: Float64Array.from(step.kernel.dataSync()), bias: step.bias ? Float64Array.from(step.bias.dataSync()) : null };
+    }
+    const filters = step.geometry.outShape[2];
+    const bias = step.bias ? step.bias.dataSync() : null;
+    const filter = Float64Array.from(step.filter.dataSync());
+    return {
+      kind: 'affine',
+      nIn,
+      nOut,
+      kernel: convMatrixF64(step.geometry, filter),
+      bias: bias ? Float64Array.from({ length: nOut }, (_, k) => bias[k % filters]!) : null,
+      conv: { geometry: step.geometry, filter },
+    };
+  });
 }
 
 interface Map64 {
@@ -36,8 +62,18 @@ interface Map64 {
 }
 
 /** (M ⊙ d per column) K: [rows × n] → [rows × p]. `slope` null means d = 1. */
-function throughLayer(m: Map64, slope: Float64Array | null, kernel: Float64Array, n: number, p: number): Map64 {
+function throughLayer(m: Map64, slope: Float64Array | null, step: Extract<StepF64, { kind: 'affine' }>): Map64 {
+  const { kernel, nIn: n, nOut: p } = step;
   const out = new Float64Array(m.rows * p);
+  if (step.conv) {
+    // Each row is an image: convolve it rather than multiply by the mostly-zero K.
+    const row = new Float64Array(n);
+    for (let r = 0; r < m.rows; r++) {
+      for (let k = 0; k < n; k++) row[k] = m.data[r * n + k]! * (slope ? slope[k]! : 1);
+      convForwardF64(step.conv.geometry, step.conv.filter, row, out.subarray(r * p, (r + 1) * p));
+    }
+    return { rows: m.rows, data: out };
+  }
   for (let r = 0; r < m.rows; r++) {
     for (let k = 0; k < n; k++) {
       const v = m.data[r * n + k]! * (slope ? slope[k]! : 1);
@@ -87,7 +123,7 @@ function marginMap(m: Map64, n: number, label: number): Map64 {
 export function dualBoundsF64(steps: readonly StepF64[], center: Float64Array, radius: Float64Array, label: number): { marginLower: Float64Array; layers: { lower: Float64Array; upper: Float64Array }[] } {
   const first = steps[0]! as Extract<StepF64, { kind: 'affine' }>;
   let width = first.nOut;
-  let c = throughLayer({ rows: 1, data: center }, null, first.kernel, first.nIn, width).data;
+  let c = throughLayer({ rows: 1, data: center }, null, first).data;
   if (first.bias) c = c.map((v, j) => v + first.bias![j]!);
   let inputMap: Map64 = { rows: first.nIn, data: Float64Array.from(first.kernel) };
   let slacks: { map: Map64; gap: Float64Array }[] = [];
@@ -111,7 +147,7 @@ export function dualBoundsF64(steps: readonly StepF64[], center: Float64Array, r
       pending = { slope, gap };
     } else {
       const slope: Float64Array | null = pending?.slope ?? null;
-      const through = (m: Map64): Map64 => throughLayer(m, slope, step.kernel, width, step.nOut);
+      const through = (m: Map64): Map64 => throughLayer(m, slope, step);
       c = through({ rows: 1, data: c }).data;
       if (step.bias) c = c.map((v, j) => v + step.bias![j]!);
       inputMap = through(inputMap);

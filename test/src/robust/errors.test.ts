@@ -34,9 +34,25 @@ describe('robust: typed errors name the culprit', () => {
     }
   });
 
-  it('conv2d is refused (not supported yet), and a dense layer on an image without flatten too', () => {
-    const conv = chain(tf.layers.conv2d({ inputShape: [4, 4, 1], filters: 2, kernelSize: 3, name: 'conv_a' }), tf.layers.flatten(), tf.layers.dense({ units: 2 }));
-    expect(() => certify(conv, tf.zeros([1, 4, 4, 1]), 0.1)).toThrow(/conv_a.*conv2d is not supported yet/);
+  it('unsupported conv configurations and pooling throw UnsupportedError naming the layer and the setting; a dense layer on an image without flatten too', () => {
+    const img = () => tf.zeros([1, 6, 6, 2]);
+    const head = () => [tf.layers.flatten(), tf.layers.dense({ units: 2 })];
+    const cases: [tf.Sequential, RegExp][] = [
+      [chain(tf.layers.conv2d({ inputShape: [6, 6, 2], filters: 2, kernelSize: 3, dilationRate: 2, name: 'dil_conv' }), ...head()), /dil_conv.*dilationRate \[2, 2\]/],
+      [chain(tf.layers.conv2d({ inputShape: [6, 6, 2], filters: 2, kernelSize: 3, dataFormat: 'channelsFirst', name: 'cf_conv' }), ...head()), /cf_conv.*dataFormat 'channelsFirst'/],
+      [chain(tf.layers.depthwiseConv2d({ inputShape: [6, 6, 2], kernelSize: 3, name: 'dw_conv' }), ...head()), /dw_conv.*DepthwiseConv2D.*depthwise/],
+      [chain(tf.layers.separableConv2d({ inputShape: [6, 6, 2], filters: 2, kernelSize: 3, name: 'sep_conv' }), ...head()), /sep_conv.*SeparableConv2D.*separable/],
+      [chain(tf.layers.conv2d({ inputShape: [6, 6, 2], filters: 2, kernelSize: 3 }), tf.layers.maxPooling2d({ poolSize: 2, name: 'max_pool' }), ...head()), /max_pool.*MaxPooling2D.*pooling/],
+      [chain(tf.layers.averagePooling2d({ inputShape: [6, 6, 2], poolSize: 2, name: 'avg_pool' }), ...head()), /avg_pool.*AveragePooling2D.*pooling/],
+      [chain(tf.layers.conv2d({ inputShape: [6, 6, 2], filters: 2, kernelSize: 3, activation: 'tanh', name: 'tanh_conv' }), ...head()), /tanh_conv.*tanh/],
+      [chain(tf.layers.conv2d({ inputShape: [6, 6, 2], filters: 2, kernelSize: 3, name: 'last_conv' }), tf.layers.flatten()), /ends with conv2d 'last_conv'/],
+      [chain(tf.layers.flatten({ inputShape: [6, 6, 2] }), tf.layers.reshape({ targetShape: [6, 6, 2] }), tf.layers.conv2d({ filters: 2, kernelSize: 3 }), ...head()), /Reshape/],
+    ];
+    for (const [model, message] of cases) {
+      expect(() => certify(model, img(), 0.1)).toThrow(UnsupportedError);
+      expect(() => certify(model, img(), 0.1)).toThrow(message);
+      expect(() => robustLoss(model, img(), [0], 0.1)).toThrow(UnsupportedError);
+    }
     const noFlatten = chain(tf.layers.dense({ inputShape: [4, 4], units: 2, name: 'd_img' }));
     expect(() => certify(noFlatten, tf.zeros([1, 4, 4]), 0.1)).toThrow(/d_img.*flatten/);
   });
