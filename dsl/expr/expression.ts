@@ -125,9 +125,18 @@ export abstract class Expression {
     }
     throw new ShapeError(`slice of ${this}: give (start, stop) for a vector or ([r0, r1], [c0, c1]) for a matrix`);
   }
-  /** Sum of all entries, or along `axis` (0 sums down the rows, 1 across the columns). */
-  sum(axis?: number): Expression {
-    return makeAffine(sumOp, [this], axis === undefined ? { axis: null } : { axis });
+  /**
+   * Sum of all entries, or along `axis` (0 sums down the rows, 1 across the
+   * columns). `keepdims` keeps the summed axis with length 1, as CVXPY's
+   * `sum(x, axis, keepdims=True)`: (1, n) for axis 0 and (m, 1) for axis 1 of
+   * an (m, n) matrix, all ones for the sum of every entry.
+   */
+  sum(axis?: number, keepdims = false): Expression {
+    const s = makeAffine(sumOp, [this], axis === undefined ? { axis: null } : { axis });
+    if (!keepdims || this.shape.length === 0) return s;
+    if (axis === undefined) return s.reshape(this.shape.map(() => 1));
+    const kept = this.shape.map((d, k) => (k === axis ? 1 : d));
+    return s.reshape(kept);
   }
   /** Row-major reshape to a shape with the same number of entries. */
   reshape(shape: number | readonly number[]): Expression {

@@ -34,8 +34,8 @@ export function matmul(a: ExprLike, b: ExprLike): Expression {
 }
 
 /** Sum of all entries, or along an axis. */
-export function sum(x: ExprLike, axis?: number): Expression {
-  return toExpression(x).sum(axis);
+export function sum(x: ExprLike, axis?: number, keepdims = false): Expression {
+  return toExpression(x).sum(axis, keepdims);
 }
 
 /** Row-major reshape. */

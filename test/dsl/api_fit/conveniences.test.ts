@@ -200,3 +200,22 @@ describe('Value.toArray()', () => {
     expect(constant(5).value!.toArray()).toBe(5);
   });
 });
+
+describe('sum(x, axis, keepdims)', () => {
+  it('keeps the summed axis with length 1, as CVXPY does, and the values are the sums', () => {
+    const X = constant([1, 2, 3, 4, 5, 6], [2, 3]);
+    expect(sum(X, 0, true).shape).toEqual([1, 3]);
+    expect(sum(X, 0, true).value!.toArray()).toEqual([[5, 7, 9]]);
+    expect(sum(X, 1, true).shape).toEqual([2, 1]);
+    expect(sum(X, 1, true).value!.toArray()).toEqual([[6], [15]]);
+    expect(sum(X, undefined, true).shape).toEqual([1, 1]);
+    expect(sum(X, 0).shape).toEqual([3]);
+    expect(sum(constant([1, 2, 3]), 0, true).shape).toEqual([1]);
+    // The keepdims column compares with an (m, 1) matrix in a solved problem: 2 rows, each row sum pinned.
+    const Y = variable([2, 3], 'Y');
+    const p = new Problem(minimize(sumSquares(Y)), [sum(Y, 1, true).eq(constant([3, 6], [2, 1]))]);
+    expect(p.solve({ tol: 1e-9 }).status).toBe('optimal');
+    const y = Y.value!.toArray() as number[][];
+    for (const [i, target] of [[0, 1], [1, 2]] as const) for (const v of y[i]!) expect(v).toBeCloseTo(target, 6);
+  });
+});
