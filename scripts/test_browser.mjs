@@ -21,7 +21,9 @@
 //     esbuild with only the documented recipe also solves on wasm;
 //   - no console errors and no page errors (except the expected 404 of that last page).
 // Chromium: /usr/bin/chromium or $CHROMIUM_PATH (apt-get install chromium).
-// Options: --keep (leave the build folder), --headed (watch it), --verbose (print each page's JSON).
+// Options: --keep (leave the build folder), --headed (watch it), --verbose (print each page's JSON),
+// --dist (build the release apps against the real `npm run build` output in dist/ instead of a transpile;
+// `npm test` passes it, right after test:package has built dist/).
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -195,7 +197,10 @@ try {
   const esbuildOut = join(work, 'esbuild');
   await step('vite build of examples/web', () => buildDemo(viteOut));
   await step('esbuild bundle of examples/web/esbuild_app (loader .wasm=file, external module)', () => buildEsbuildApp(esbuildOut));
-  const release = await step('release-like package: Vite (no config) and esbuild (recipe) apps', () => buildReleaseApps(join(work, 'release')));
+  const fromDist = args.has('--dist');
+  const release = await step(`${fromDist ? 'the built package (dist/)' : 'release-like package'}: Vite (no config) and esbuild (recipe) apps`, () =>
+    buildReleaseApps(join(work, 'release'), { fromDist }),
+  );
   server = await serveStatic({ '/vite/': viteOut, '/esbuild/': esbuildOut, '/release-vite/': release.viteOut, '/release-esbuild/': release.esbuildOut });
   console.log(`test:browser: serving on ${server.url}`);
 

@@ -1,13 +1,15 @@
 // Builds the esbuild_app as a user's app would be built against the
-// *published* package, not the repository sources: the library is
-// transpiled (esbuild, no bundling: the same .js files tsc puts in dist/)
-// into <work>/app/node_modules/optlayers with this package.json, so
+// *published* package, not the repository sources: with `fromDist` the
+// repository's own `npm run build` output (dist/, as packed; `npm test` runs
+// test:package, which builds it, just before), otherwise the library
+// transpiled by esbuild (no bundling: the same .js files tsc puts in dist/),
+// goes into <work>/app/node_modules/optlayers with this package.json, so
 // 'optlayers' resolves through the "import" condition of its exports map.
 // Then the app is bundled twice, with no optlayers-specific settings:
 //   Vite, no config file at all           -> <work>/release-vite
 //   esbuild, the documented recipe only   -> <work>/release-esbuild
 // Only the peers are linked from this repository's node_modules.
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,14 +23,17 @@ function sources(folder) {
     .map((f) => join(repo, folder, f));
 }
 
-export async function buildReleaseApps(work) {
+export async function buildReleaseApps(work, { fromDist = false } = {}) {
   const esbuild = await import('esbuild');
   const { build } = await import('vite');
   const app = join(work, 'app');
   const pkg = join(app, 'node_modules', 'optlayers');
   mkdirSync(pkg, { recursive: true });
   copyFileSync(join(repo, 'package.json'), join(pkg, 'package.json'));
-  await esbuild.build({
+  if (fromDist) {
+    if (!existsSync(join(repo, 'dist', 'src', 'index.js'))) throw new Error('release apps from dist: dist/ is missing; run `npm run build` first');
+    cpSync(join(repo, 'dist'), join(pkg, 'dist'), { recursive: true });
+  } else await esbuild.build({
     entryPoints: ['src', 'dsl', 'solvers'].flatMap(sources),
     outdir: join(pkg, 'dist'),
     outbase: repo,
