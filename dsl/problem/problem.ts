@@ -15,7 +15,7 @@ import type { ConvexRoute } from '../solve/route_types.js';
 import type { Constraint } from './constraint.js';
 import type { Objective } from './objective.js';
 import { type SolveOptions, resolveSolveOptions } from './solve_options.js';
-import { checkedStatus, constraintViolation, objectiveGap } from './solution_check.js';
+import { checkSolvedPoint } from './solution_check.js';
 
 /** QP-route statuses 'auto' accepts; any other (inaccurate, iteration limit, numerical failure) is re-solved with SCS. */
 const QP_FINAL: ReadonlySet<SolverStatus> = new Set(['optimal', 'infeasible', 'unbounded']);
@@ -156,19 +156,9 @@ export class Problem implements CompilableProblem {
       value = sign * obj;
       recoverVariables(compiled, sol.x).forEach((v, i) => (compiled.variables[i]!.ref.value = new Value(compiled.variables[i]!.ref.shape, v)));
       recoverDuals(compiled, sol.y).forEach((d, i) => (compiled.constraints[i]!.ref.dualValue = new Value(compiled.constraints[i]!.ref.shape, d)));
-      // Right or flagged: the point must satisfy the user's constraints, evaluated numerically.
-      const checked = checkedStatus(sol.status, constraintViolation(this.constraints));
-      if (checked.note !== undefined) sol = { ...sol, status: checked.status, message: `${sol.message}; ${checked.note}` };
-      // ... and the reported value must be the user's objective at that point.
-      const gap = objectiveGap(this.objective.expr, value);
-      const byObjective = checkedStatus(sol.status, { relative: gap, constraint: undefined });
-      if (byObjective.note !== undefined) {
-        sol = {
-          ...sol,
-          status: byObjective.status,
-          message: `${sol.message}; the objective ${this.objective.expr} evaluates to a value ${gap.toExponential(2)} (relative) away from the reported ${value} at the solver's point`,
-        };
-      }
+      // Right or flagged: the point must satisfy the user's constraints and give the reported value, evaluated numerically.
+      const checked = checkSolvedPoint(sol.status, this.constraints, this.objective.expr, value);
+      if (checked.notes.length > 0) sol = { ...sol, status: checked.status, message: [sol.message, ...checked.notes].join('; ') };
     }
     if (!isSolved(sol.status)) {
       if (sol.status === 'infeasible' || sol.status === 'infeasible_inaccurate') value = sign * Infinity;

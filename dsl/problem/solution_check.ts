@@ -15,6 +15,9 @@ export interface ConstraintViolation {
   readonly constraint: Constraint | undefined;
 }
 
+/** Values of sub-expressions at the current point, shared by the checks of one solve (a DAG is evaluated once). */
+type EvaluationMemo = Map<Expression, Float64Array | undefined>;
+
 /**
  * Relative violation below which a solver's 'optimal' point is accepted as is.
  * Solvers stop at residuals of about 1e-8 (SCS) and 1e-9 (QP) of their scaled
@@ -37,8 +40,7 @@ export const VIOLATION_INACCURATE = 1e-3;
  * variable values. An independent check of a solver's point: a canonicalization
  * or solver bug that returns an infeasible point shows up here.
  */
-export function constraintViolation(constraints: readonly Constraint[]): ConstraintViolation {
-  const memo = new Map<Expression, Float64Array | undefined>();
+export function constraintViolation(constraints: readonly Constraint[], memo: EvaluationMemo = new Map()): ConstraintViolation {
   const evaluate = (e: Expression) => evaluateNearDomain(e, memo);
   let worst = 0;
   let culprit: Constraint | undefined;
@@ -90,7 +92,7 @@ const DOMAIN_SNAP = 1e-7;
  * `evaluateExpression`, except that an atom whose value is not finite is
  * re-evaluated with argument entries within snap of 0 moved to 0 (see DOMAIN_SNAP).
  */
-function evaluateNearDomain(e: Expression, memo: Map<Expression, Float64Array | undefined>): Float64Array | undefined {
+function evaluateNearDomain(e: Expression, memo: EvaluationMemo): Float64Array | undefined {
   if (memo.has(e)) return memo.get(e);
   const args: Float64Array[] = [];
   for (const a of e.args) {
@@ -168,8 +170,8 @@ function entryViolation(kind: 'le' | 'eq', x: number, y: number): number {
  * on the domain (an atom called monotone where it is not) shows up here even
  * when every constraint holds.
  */
-export function objectiveGap(objective: Expression, value: number): number {
-  const f = evaluateNearDomain(objective, new Map());
+export function objectiveGap(objective: Expression, value: number, memo: EvaluationMemo = new Map()): number {
+  const f = evaluateNearDomain(objective, memo);
   if (f === undefined || Number.isNaN(f[0]!)) return NaN;
   if (!Number.isFinite(f[0]!)) return 1;
   return Math.abs(f[0]! - value) / (1 + Math.abs(f[0]!) + Math.abs(value));
@@ -185,12 +187,43 @@ export function objectiveGap(objective: Expression, value: number): number {
  * check proves the point wrong, not the problem infeasible.
  */
 export function checkedStatus(status: SolverStatus, violation: ConstraintViolation): { status: SolverStatus; note: string | undefined } {
+  return downgraded(
+    status,
+    violation.relative,
+    () => `the solver's point violates ${violation.constraint} by ${violation.relative.toExponential(2)} (relative), checked by evaluating the original expressions`,
+  );
+}
+
+/**
+ * The post-solve check of `problem.solve`: `checkedStatus` of the point
+ * against the original constraints, then against the objective (the reported
+ * `value` must be the objective evaluated at the point, see `objectiveGap`),
+ * with one evaluation of every sub-expression shared by both.
+ */
+export function checkSolvedPoint(
+  status: SolverStatus,
+  constraints: readonly Constraint[],
+  objective: Expression,
+  value: number,
+): { status: SolverStatus; notes: string[] } {
+  const memo: EvaluationMemo = new Map();
+  const byConstraints = checkedStatus(status, constraintViolation(constraints, memo));
+  const gap = objectiveGap(objective, value, memo);
+  const byObjective = downgraded(
+    byConstraints.status,
+    gap,
+    () => `the objective ${objective} evaluates to a value ${gap.toExponential(2)} (relative) away from the reported ${value} at the solver's point`,
+  );
+  const notes = [byConstraints.note, byObjective.note].filter((n): n is string => n !== undefined);
+  return { status: byObjective.status, notes };
+}
+
+/** A solved status downgraded by a relative error v: kept within VIOLATION_OK, 'optimal_inaccurate' within VIOLATION_INACCURATE, else 'numerical_error' (NaN too). */
+function downgraded(status: SolverStatus, v: number, note: () => string): { status: SolverStatus; note: string | undefined } {
   if (status !== 'optimal' && status !== 'optimal_inaccurate') return { status, note: undefined };
-  const v = violation.relative;
   if (v <= VIOLATION_OK) return { status, note: undefined };
-  const note = `the solver's point violates ${violation.constraint} by ${v.toExponential(2)} (relative), checked by evaluating the original expressions`;
-  if (v <= VIOLATION_INACCURATE) return { status: 'optimal_inaccurate', note };
+  if (v <= VIOLATION_INACCURATE) return { status: 'optimal_inaccurate', note: note() };
   // Not 'infeasible_inaccurate': no certificate says the problem is infeasible,
   // only that this point is not a solution.
-  return { status: 'numerical_error', note };
+  return { status: 'numerical_error', note: note() };
 }
