@@ -4,7 +4,7 @@ import { selectBackend } from '../../../src/backend.js';
 import { initSolvers } from '../../../solvers/index.js';
 import { certify, pgdAttack, robustLoss } from '../../../src/robust/index.js';
 import { type ConvSpec, denseTwin, randomConvModel, unrolledLayersF64 } from './conv_networks.js';
-import { solveReluLp } from './lp_relaxation.js';
+import { expectLayerBoundsAreLpExtremes, solveReluLp } from './lp_relaxation.js';
 import { forwardF64, uniforms } from './random_networks.js';
 
 beforeAll(async () => {
@@ -73,15 +73,7 @@ describe('conv2d in the dual network: the bound is the optimum of the LP with th
         const upper = exact.layerBounds!.map((layer) => layer.upper[b]!);
         unstable += lower.flat().filter((l, k) => l < 0 && upper.flat()[k]! > 0).length;
         // Layer bounds of the last hidden layer (the earlier ones feed it, so a wrong one shows up here or in the margins).
-        const i = lower.length - 1;
-        for (let k = 0; k < lower[i]!.length; k++) {
-          const e = lower[i]!.map((_, j) => (j === k ? 1 : 0));
-          const min = solveReluLp(layers, lo, hi, lower, upper, e, 'parallel', i);
-          const max = solveReluLp(layers, lo, hi, lower, upper, e.map((v) => -v), 'parallel', i);
-          expect(min.status).toBe('optimal');
-          expect(Math.abs(min.value - lower[i]![k]!)).toBeLessThan(1e-6);
-          expect(Math.abs(-max.value - upper[i]![k]!)).toBeLessThan(1e-6);
-        }
+        expectLayerBoundsAreLpExtremes(layers, lo, hi, lower, upper, lower.length - 1);
         for (let j = 0; j < classes; j++) {
           if (j === labels[b]) {
             expect(exact.marginLower[b]![j]).toBe(0);

@@ -4,7 +4,7 @@ import { selectBackend } from '../../../src/backend.js';
 import { certify, robustLoss } from '../../../src/robust/index.js';
 import { dualBoundsF64, type StepF64 } from '../../../src/robust/dual_network_f64.js';
 import { convMatrixByBasis, randomConvModel, unrolledLayersF64 } from './conv_networks.js';
-import { uniforms } from './random_networks.js';
+import { robustTrainingRun, uniforms } from './random_networks.js';
 
 beforeAll(async () => {
   await selectBackend();
@@ -100,17 +100,8 @@ describe('robustLoss through conv2d layers', () => {
     const x = tf.tensor4d(xs, [6, ...INPUT]);
     const labels = [0, 1, 2, 0, 1, 2];
     const optimizer = tf.train.adam(0.01);
-    const step = (): number => {
-      const loss = optimizer.minimize(() => robustLoss(model, x, labels, 0.05), true)!;
-      const v = loss.dataSync()[0]!;
-      loss.dispose();
-      return v;
-    };
-    const first = step();
-    const before = tf.memory().numTensors;
-    let last = first;
-    for (let i = 0; i < 20; i++) last = step();
-    expect(tf.memory().numTensors).toBe(before);
+    const { first, last, tensorsBefore: before, tensorsAfter } = robustTrainingRun(model, x, labels, 0.05, 20, optimizer, robustLoss);
+    expect(tensorsAfter).toBe(before);
     expect(last).toBeLessThan(first);
     for (let i = 0; i < 2; i++) {
       certify(model, x, 0.05, { labels, returnBounds: true });

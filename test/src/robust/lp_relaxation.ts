@@ -3,6 +3,7 @@
  * own LP route (the DSL, SCS with tight tolerances) — an independent check
  * of the closed-form dual bound. Float64 throughout.
  */
+import { expect } from 'vitest';
 import { Problem, constant, minimize, variable, type Expression } from '../../../dsl/index.js';
 
 /** One dense layer in float64: kernel [nIn][nOut] (tfjs layout) and bias [nOut]. */
@@ -54,4 +55,27 @@ export function solveReluLp(
   const problem = new Problem(minimize(constant([[...objective]]).matmul(pre).sum()), constraints);
   const result = problem.solve({ solver: 'qp', tol: 1e-10 });
   return { value: problem.value!, status: result.status };
+}
+
+/**
+ * Asserts that hidden layer i's bounds (lower[i], upper[i]) are themselves the
+ * min / max of its pre-activations over the band LP of the layers before it,
+ * within 1e-6 (Algorithm 1 computes them that way).
+ */
+export function expectLayerBoundsAreLpExtremes(
+  layers: readonly DenseF64[],
+  lo: readonly number[],
+  hi: readonly number[],
+  lower: readonly (readonly number[])[],
+  upper: readonly (readonly number[])[],
+  i: number,
+): void {
+  for (let k = 0; k < lower[i]!.length; k++) {
+    const e = lower[i]!.map((_, j) => (j === k ? 1 : 0));
+    const min = solveReluLp(layers, lo, hi, lower, upper, e, 'parallel', i);
+    const max = solveReluLp(layers, lo, hi, lower, upper, e.map((v) => -v), 'parallel', i);
+    expect(min.status).toBe('optimal');
+    expect(Math.abs(min.value - lower[i]![k]!)).toBeLessThan(1e-6);
+    expect(Math.abs(-max.value - upper[i]![k]!)).toBeLessThan(1e-6);
+  }
 }

@@ -50,3 +50,30 @@ export function uniforms(n: number, seed: number, lo = 0, hi = 1): number[] {
   }
   return out;
 }
+
+/**
+ * Adam steps on `robustLoss` (the first one outside the count, so its
+ * optimizer state exists before `tensorsBefore` is read): the first and last
+ * loss and tf.memory().numTensors before and after the counted steps.
+ */
+export function robustTrainingRun(
+  model: tf.LayersModel,
+  x: tf.Tensor,
+  labels: readonly number[],
+  epsilon: number,
+  steps: number,
+  optimizer: tf.Optimizer,
+  loss: (model: tf.LayersModel, x: tf.Tensor, labels: readonly number[], epsilon: number) => tf.Scalar,
+): { first: number; last: number; tensorsBefore: number; tensorsAfter: number } {
+  const step = (): number => {
+    const value = optimizer.minimize(() => loss(model, x, labels, epsilon), true)!;
+    const v = value.dataSync()[0]!;
+    value.dispose();
+    return v;
+  };
+  const first = step();
+  const tensorsBefore = tf.memory().numTensors;
+  let last = first;
+  for (let i = 0; i < steps; i++) last = step();
+  return { first, last, tensorsBefore, tensorsAfter: tf.memory().numTensors };
+}

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src/backend.js';
 import { certify, pgdAttack, readReluNetwork, robustLoss } from '../../../src/robust/index.js';
 import { dualBoundsF64, networkToF64, type StepF64 } from '../../../src/robust/dual_network_f64.js';
-import { randomReluModel, uniforms } from './random_networks.js';
+import { randomReluModel, robustTrainingRun, uniforms } from './random_networks.js';
 
 beforeAll(async () => {
   await selectBackend();
@@ -98,17 +98,8 @@ describe('robustLoss', () => {
     const x = tf.tensor2d([0, 1, 2, 3, 4, 5].map((i) => uniforms(4, 600 + i)));
     const labels = [0, 1, 2, 0, 1, 2];
     const optimizer = tf.train.adam(0.01);
-    const step = (): number => {
-      const loss = optimizer.minimize(() => robustLoss(model, x, labels, 0.05), true)!;
-      const v = loss.dataSync()[0]!;
-      loss.dispose();
-      return v;
-    };
-    const first = step();
-    const before = tf.memory().numTensors;
-    let last = first;
-    for (let i = 0; i < 30; i++) last = step();
-    expect(tf.memory().numTensors).toBe(before);
+    const { first, last, tensorsBefore: before, tensorsAfter } = robustTrainingRun(model, x, labels, 0.05, 30, optimizer, robustLoss);
+    expect(tensorsAfter).toBe(before);
     expect(last).toBeLessThan(first);
     for (let i = 0; i < 3; i++) {
       certify(model, x, 0.05, { labels, returnBounds: true });
