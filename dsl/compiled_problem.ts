@@ -72,10 +72,11 @@ export interface CompiledProblem<P extends ShapedRef = ShapedRef, V extends Shap
   /**
    * Why the problem has cones beyond zero/nonnegative, one sentence per
    * objective term or constraint that needs one (e.g. "the objective term
-   * exp(x) needs an exponential cone"); empty for an LP/QP. Optional: a
-   * compiled form built elsewhere may not know.
+   * exp(x) needs an exponential cone"); empty for an LP/QP. Computed on call
+   * (for an error message), not at compile time. Optional: a compiled form
+   * built elsewhere may not know.
    */
-  readonly nonLinearConeTerms?: readonly string[];
+  readonly nonLinearConeTerms?: () => readonly string[];
 }
 
 /** Gradient of a loss with respect to the solver data, as produced by the cone-program derivative. */

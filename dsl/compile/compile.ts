@@ -183,22 +183,30 @@ export function buildCompiledProblem(
   } else {
     objTensor = scaleTensor(ctx.canonicalize(objective.expr), sign);
   }
+  // What keeps the problem off the LP/QP route, recorded cheaply here and put into words only when a
+  // forced 'qp' needs the error message (expression texts are not free on every compile).
   const objectiveSources = ctx.nonLinearConeSources.length;
-  const constraintReasons: string[] = [];
+  const constraintSources: { readonly constraint: Constraint; readonly cone: ConeConstraint['cone']; readonly from: number; readonly to: number }[] = [];
   for (const c of constraints) {
-    const before = ctx.nonLinearConeSources.length;
+    const from = ctx.nonLinearConeSources.length;
     const cone = userConstraintCone(c, ctx);
     ctx.constraints.push(cone);
-    if (cone.cone === 'soc' || cone.cone === 'power') constraintReasons.push(`the constraint ${c} is ${CONE_NAMES[cone.cone]}`);
-    for (const src of ctx.nonLinearConeSources.slice(before)) constraintReasons.push(`the constraint ${c} needs ${CONE_NAMES[src.cone]} for ${src.atom}`);
+    constraintSources.push({ constraint: c, cone: cone.cone, from, to: ctx.nonLinearConeSources.length });
   }
-  const objectiveReasons = ctx.nonLinearConeSources.slice(0, objectiveSources).map((src) => `the objective term ${src.atom} needs ${CONE_NAMES[src.cone]}`);
-  // With a non-affine constraint the quadratic objective is not kept, so those cones come from that constraint too.
-  const nonAffine = opts.quadObjective && !allAffine ? constraints.find((c) => !c.args.every((e) => isAffineCurvature(facts, e))) : undefined;
-  const nonLinearConeTerms =
-    nonAffine && objectiveReasons.length > 0
+  const sources = ctx.nonLinearConeSources;
+  const nonLinearConeTerms = (): string[] => {
+    const constraintReasons: string[] = [];
+    for (const { constraint: c, cone, from, to } of constraintSources) {
+      if (cone === 'soc' || cone === 'power') constraintReasons.push(`the constraint ${c} is ${CONE_NAMES[cone]}`);
+      for (const src of sources.slice(from, to)) constraintReasons.push(`the constraint ${c} needs ${CONE_NAMES[src.cone]} for ${src.atom}`);
+    }
+    const objectiveReasons = sources.slice(0, objectiveSources).map((src) => `the objective term ${src.atom} needs ${CONE_NAMES[src.cone]}`);
+    // With a non-affine constraint the quadratic objective is not kept, so those cones come from that constraint too.
+    const nonAffine = opts.quadObjective && !allAffine ? constraints.find((c) => !c.args.every((e) => isAffineCurvature(facts, e))) : undefined;
+    return nonAffine && objectiveReasons.length > 0
       ? [...constraintReasons, `the constraint ${nonAffine} is not affine, so the objective's quadratic terms are not kept as P and ${objectiveReasons.join(', ')}`]
       : [...objectiveReasons, ...constraintReasons];
+  };
 
   // SCS needs m, n >= 1 and a nonempty A: pad with a dummy variable z and the row z == 0.
   if (ctx.constraints.every((cc) => cc.expr.isVariableFree())) {

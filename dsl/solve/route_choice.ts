@@ -63,7 +63,7 @@ export function selectRoute<C extends CompiledProblem>(
     quad = compile(true);
     if (isQpCompatible(quad)) return { route: 'qp', compiled: quad };
     if (choice === 'qp') {
-      const terms = quad.nonLinearConeTerms ?? [];
+      const terms = quad.nonLinearConeTerms?.() ?? [];
       const why = terms.length > 0 ? ` because ${terms.join('; ')}` : '';
       throw new ValueError(
         `solver 'qp' needs a problem that compiles (with its quadratic objective kept) to only zero and nonnegative cones, ` +
