@@ -15,7 +15,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ibpSchedule, linfBox, mixedIbpLoss, pgdAttack, rejectUnknownKeys, ValueError } from 'optlayers';
 import { mulberry32 } from '../common/random.js';
-import { ProgressBar } from '../common/progress.js';
+import { stageProgressBars } from '../common/progress.js';
 import type { CertifiedData, CertifiedSplit } from './data.js';
 import { explicitModel, ibpMonDeqModel, parameterCount, type Box64, type IbpTrainableModel } from './ibp_models.js';
 
@@ -120,18 +120,6 @@ export interface IbpSectionResult {
   readonly sizes: { readonly train: number; readonly val: number; readonly test: number };
   readonly monDeq: IbpModelResult;
   readonly explicit: IbpModelResult;
-}
-
-function defaultProgress(): IbpProgress {
-  const bars = new Map<string, ProgressBar>();
-  return (e) => {
-    let bar = bars.get(e.stage);
-    if (bar === undefined) {
-      bar = new ProgressBar(e.total, e.stage);
-      bars.set(e.stage, bar);
-    }
-    bar.update(e.done, e.detail);
-  };
 }
 
 function batchOf(split: CertifiedSplit, indices: ArrayLike<number>, inputSize: number): { x: tf.Tensor2D; y: tf.Tensor1D; labels: Int32Array } {
@@ -293,7 +281,7 @@ function trainAndReport(t: IbpTrainableModel, data: CertifiedData, o: Resolved, 
  */
 export async function runIbpSection(data: CertifiedData, options: IbpSectionOptions = {}, progress?: IbpProgress): Promise<IbpSectionResult> {
   const o = resolve(options);
-  const report = progress ?? defaultProgress();
+  const report = progress ?? stageProgressBars();
   const run = (t: IbpTrainableModel, options: Resolved): IbpModelResult => {
     try {
       return trainAndReport(t, data, options, report);

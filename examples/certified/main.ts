@@ -21,7 +21,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { init } from 'optlayers';
-import { ProgressBar } from '../common/progress.js';
+import { stageProgressBars } from '../common/progress.js';
 import { renderSvg, type Panel } from '../common/svg_plot.js';
 import { runConvexSection, type ConvexSectionOptions, type ConvexSectionResult } from './convex_section.js';
 import { loadCertifiedData } from './data.js';
@@ -84,19 +84,6 @@ function parseFlags(argv: string[]): Flags {
   return flags;
 }
 
-/** A progress bar per stage name, as the sections report them. */
-function progressBars(): (e: { stage: string; done: number; total: number; detail: string }) => void {
-  const bars = new Map<string, ProgressBar>();
-  return (e) => {
-    let bar = bars.get(e.stage);
-    if (bar === undefined) {
-      bar = new ProgressBar(e.total, e.stage);
-      bars.set(e.stage, bar);
-    }
-    bar.update(e.done, e.detail);
-  };
-}
-
 function curves(convex: ConvexSectionResult): Panel[] {
   const { robust, normal } = convex;
   const epochs = (h: readonly { epoch: number }[]): number[] => h.map((r) => r.epoch);
@@ -134,7 +121,7 @@ const backend = await init();
 const started = performance.now();
 const data = loadCertifiedData({ train: flags.train, val: flags.val, test: flags.test, seed: flags.seed });
 console.log(`MNIST (mnist package): ${data.train.n} train / ${data.val.n} val / ${data.test.n} test, sections ${flags.sections.join(',')}, backend ${backend.backend}`);
-const progress = progressBars();
+const progress = stageProgressBars();
 const results: { convex?: ConvexSectionResult; ibp?: IbpSectionResult } = {};
 if (flags.sections.includes('convex')) {
   results.convex = await runConvexSection(data, flags.convex, progress);

@@ -31,3 +31,24 @@ export class ProgressBar {
     }
   }
 }
+
+/** One progress event of a multi-stage run: a stage name, how far it is, and a short detail. */
+export interface StageProgressEvent {
+  readonly stage: string;
+  readonly done: number;
+  readonly total: number;
+  readonly detail: string;
+}
+
+/** A progress reporter that keeps one bar per stage name, created on the stage's first event. */
+export function stageProgressBars(): (e: StageProgressEvent) => void {
+  const bars = new Map<string, ProgressBar>();
+  return (e) => {
+    let bar = bars.get(e.stage);
+    if (bar === undefined) {
+      bar = new ProgressBar(e.total, e.stage);
+      bars.set(e.stage, bar);
+    }
+    bar.update(e.done, e.detail);
+  };
+}
